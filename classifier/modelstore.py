@@ -1,0 +1,234 @@
+"""Model directories: what a trained model is on disk, written atomically, loaded safely.
+
+A model directory holds plain data only:
+
+* ``vocabulary.json``: the TF-IDF terms in column order;
+* ``arrays.npz``: idf, the text model's coefficients and intercepts, and the
+  hybrid combiner's (read with ``allow_pickle=False``);
+* ``metadata.json``: format version, labels, feature settings, versions,
+  SHA-256 of the training data, rules and every file, training date and the
+  evaluation figures.
+
+Loading verifies the format version, the label set and each file's SHA-256
+before anything is used, so a truncated, corrupted or substituted file is
+refused with a message that says what to do. Nothing in a model directory can
+run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError
+from .features import TfidfFeatures
+from .labels import CLAIM_LABELS, OUTCOMES
+
+FORMAT_VERSION = 1
+METADATA = "metadata.json"
+VOCABULARY = "vocabulary.json"
+ARRAYS = "arrays.npz"
+_ARRAY_NAMES = ("idf", "text_coef", "text_intercept", "combiner_coef", "combiner_intercept")
+_CODE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".py", ".pyc", ".so", ".dill")
+#: Names of the combiner's input columns, in order (see hybrid.py).
+COMBINER_FEATURES = tuple(f"log_p_model[{o}]" for o in OUTCOMES) + tuple(f"rules[{c}]" for c in CLAIM_LABELS)
+
+
+@dataclass(frozen=True)
+class ModelArrays:
+    """Everything numeric a trained model needs to label sentences."""
+
+    features: TfidfFeatures
+    text_coef: np.ndarray  # (n_outcomes, n_terms)
+    text_intercept: np.ndarray  # (n_outcomes,)
+    combiner_coef: np.ndarray  # (n_outcomes, len(COMBINER_FEATURES))
+    combiner_intercept: np.ndarray  # (n_outcomes,)
+    metadata: dict[str, Any]
+
+
+def default_model_dir() -> Path:
+    """The model shipped inside the package."""
+    return Path(str(resources.files("classifier") / "models" / "default"))
+
+
+def load_model(directory: str | Path | None = None) -> ModelArrays:
+    """Load and verify a model directory (the shipped default when None)."""
+    path = Path(directory) if directory is not None else default_model_dir()
+    if not path.is_dir():
+        raise ModelError(f"{path}: no such model directory")
+    metadata = _read_metadata(path)
+    _verify_files(path, metadata)
+    terms = _read_json(path / VOCABULARY).get("terms")
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise ModelError(f"{path / VOCABULARY}: 'terms' must be a list of strings")
+    arrays = _read_arrays(path / ARRAYS)
+    features = TfidfFeatures(terms, arrays["idf"], metadata.get("features", {}))
+    model = ModelArrays(
+        features=features,
+        text_coef=arrays["text_coef"],
+        text_intercept=arrays["text_intercept"],
+        combiner_coef=arrays["combiner_coef"],
+        combiner_intercept=arrays["combiner_intercept"],
+        metadata=metadata,
+    )
+    _check_shapes(path, model)
+    return model
+
+
+def save_model(
+    model: ModelArrays,
+    directory: str | Path,
+    *,
+    force: bool = False,
+    extra_files: dict[str, str] | None = None,
+    allow_default: bool = False,
+) -> Path:
+    """Write a model directory atomically: a temporary sibling, then a rename.
+
+    An existing directory is replaced only with ``force``; the shipped default
+    only by the maintainers' build script (``allow_default``). ``extra_files``
+    (name -> text, e.g. an evaluation report) are written beside the model and
+    covered by the checksums.
+    """
+    target = Path(directory).resolve()
+    if target == default_model_dir().resolve() and not allow_default:
+        raise ModelError(f"{target}: refusing to overwrite the shipped default model; choose another --out")
+    if target.exists() and not force:
+        raise ModelError(f"{target}: already exists; choose another --out or pass --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o777 & ~_current_umask())  # mkdtemp makes it private; a model folder is not
+    try:
+        _write_contents(model, staging, extra_files or {})
+        if target.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, backup / target.name)
+            os.replace(staging, target)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_contents(model: ModelArrays, folder: Path, extra_files: dict[str, str]) -> None:
+    (folder / VOCABULARY).write_text(json.dumps({"terms": model.features.terms}, ensure_ascii=False), encoding="utf-8")
+    with (folder / ARRAYS).open("wb") as handle:
+        np.savez(
+            handle,
+            idf=model.features.idf,
+            text_coef=model.text_coef,
+            text_intercept=model.text_intercept,
+            combiner_coef=model.combiner_coef,
+            combiner_intercept=model.combiner_intercept,
+        )
+    for name, text in extra_files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    metadata = dict(model.metadata)
+    metadata["format_version"] = FORMAT_VERSION
+    metadata["labels"] = list(OUTCOMES)
+    metadata["combiner_features"] = list(COMBINER_FEATURES)
+    names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
+    metadata["files"] = {name: file_sha256(folder / name) for name in names}
+    (folder / METADATA).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: missing; the model directory is incomplete, retrain or reinstall it") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: not valid JSON ({exc}); the file is corrupted, retrain or reinstall") from exc
+    if not isinstance(value, dict):
+        raise ModelError(f"{path}: expected a JSON object")
+    return value
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    metadata = _read_json(path / METADATA)
+    version = metadata.get("format_version")
+    if not isinstance(version, int):
+        raise ModelError(f"{path}: metadata.json has no format_version; this is not a claim-classifier model")
+    if version > FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model format {version} is newer than this claim-classifier reads "
+            f"({FORMAT_VERSION}); upgrade the package"
+        )
+    if metadata.get("labels") != list(OUTCOMES):
+        raise ModelError(f"{path}: the model's labels {metadata.get('labels')} are not {list(OUTCOMES)}")
+    return metadata
+
+
+def _verify_files(path: Path, metadata: dict[str, Any]) -> None:
+    listed = metadata.get("files")
+    if not isinstance(listed, dict) or VOCABULARY not in listed or ARRAYS not in listed:
+        raise ModelError(f"{path}: metadata.json lists no checksums for the model files; retrain the model")
+    for child in path.iterdir():
+        if child.suffix.lower() in _CODE_SUFFIXES:
+            raise ModelError(
+                f"{child}: model directories hold data only; refusing a directory with a {child.suffix} file"
+            )
+    for name, expected in listed.items():
+        file = path / name
+        if Path(name).name != name:
+            raise ModelError(f"{path}: metadata.json names a file outside the directory: {name!r}")
+        if not file.is_file():
+            raise ModelError(f"{file}: missing; the model directory is incomplete, retrain or reinstall it")
+        if file_sha256(file) != expected:
+            raise ModelError(
+                f"{file}: checksum mismatch; the file was changed or corrupted, retrain or reinstall the model"
+            )
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [name for name in _ARRAY_NAMES if name not in archive.files]
+            if missing:
+                raise ModelError(f"{path}: missing arrays {missing}; retrain the model")
+            return {name: np.asarray(archive[name], dtype=np.float64) for name in _ARRAY_NAMES}
+    except ModelError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise ModelError(
+            f"{path}: cannot be read as plain arrays ({exc}); refusing it, retrain or reinstall the model"
+        ) from exc
+
+
+def _check_shapes(path: Path, model: ModelArrays) -> None:
+    n_out, n_terms = len(OUTCOMES), len(model.features)
+    expected = {
+        "text_coef": (model.text_coef.shape, (n_out, n_terms)),
+        "text_intercept": (model.text_intercept.shape, (n_out,)),
+        "combiner_coef": (model.combiner_coef.shape, (n_out, len(COMBINER_FEATURES))),
+        "combiner_intercept": (model.combiner_intercept.shape, (n_out,)),
+    }
+    for name, (shape, want) in expected.items():
+        if shape != want:
+            raise ModelError(f"{path}: array {name} has shape {shape}, expected {want}; the model is corrupted")

@@ -1,0 +1,209 @@
+"""The rule pattern language: readable cue phrases compiled to regular expressions.
+
+A pattern is a sequence of space-separated tokens, matched case-insensitively
+on word boundaries, with any run of non-word characters between two tokens:
+
+=================  ==========================================================
+``warn``           the word itself
+``warn~``          its inflections: warn, warns, warned, warning (irregular
+                   verbs such as ``pay~`` -> paid come from ``[irregular]``)
+``(urge|call on)`` alternatives; each may be several tokens, may use ``~``
+``(warn|caution)~`` the inflections of each single-word alternative
+``any?``           an optional token (also ``(a|the)?``)
+``*``              exactly one word
+``..3``            a gap of zero to three words (``...`` is ``..4``)
+=================  ==========================================================
+
+Every pattern also yields its *trigger words*: the forms one of its required
+tokens can take. The matcher runs a pattern's expression only on sentences
+that contain one of them, which keeps rule matching cheap as rules grow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import RuleError
+
+_GAP = re.compile(r"^\.\.(\d)$")
+_WORD = re.compile(r"^[\w'\u2019.\-]+$")
+_SEPARATOR = r"[\W_]+"
+_ANY_WORD = r"[^\W_]+(?:['\u2019\-][^\W_]+)*"
+_MAX_GAP = 8
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    """A pattern's source, its regular expression and its trigger words."""
+
+    source: str
+    regex: re.Pattern[str]
+    triggers: frozenset[str] | None  # None: no literal first token, always run
+
+
+@dataclass(frozen=True)
+class _Token:
+    regex: str
+    optional: bool
+    forms: frozenset[str] | None  # literal forms, or None for wildcards and gaps
+    is_gap: bool = False
+
+
+def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> CompiledPattern:
+    """Compile one pattern; raise RuleError with the reason if it is malformed."""
+    tokens = _parse_sequence(source.strip(), irregular, source)
+    if not tokens or all(t.optional or t.is_gap for t in tokens):
+        raise RuleError(f"pattern {source!r} has no required word")
+    if tokens[0].is_gap or tokens[-1].is_gap or tokens[0].optional:
+        raise RuleError(f"pattern {source!r} may not start with an optional token or start or end with a gap")
+    body = _join(tokens)
+    try:
+        regex = re.compile(r"(?<![\w])" + body + r"(?![\w])", re.IGNORECASE)
+    except re.error as exc:  # pragma: no cover - tokens are escaped, kept as a guard
+        raise RuleError(f"pattern {source!r} does not compile: {exc}") from exc
+    return CompiledPattern(source, regex, _triggers(tokens))
+
+
+def inflections(word: str, irregular: Mapping[str, list[str]]) -> list[str]:
+    """The regular inflections of a verb or noun, plus any irregular forms."""
+    forms = {word}
+    if word.endswith("e"):
+        forms |= {word + "s", word + "d", word[:-1] + "ing"}
+    elif word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms |= {word + "es", word + "ed", word + "ing"}
+    else:
+        forms |= {word + "s", word + "ed", word + "ing"}
+        if _ends_consonant_vowel_consonant(word):
+            forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    forms.update(irregular.get(word, []))
+    return sorted(forms)
+
+
+def _ends_consonant_vowel_consonant(word: str) -> bool:
+    vowels = "aeiou"
+    return len(word) >= 3 and word[-1] not in vowels + "wxy" and word[-2] in vowels and word[-3] not in vowels
+
+
+def _parse_sequence(text: str, irregular: Mapping[str, list[str]], source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for raw in _split_top_level(text, " ", source):
+        if raw:
+            tokens.append(_parse_token(raw, irregular, source))
+    return tokens
+
+
+def _split_top_level(text: str, separator: str, source: str) -> list[str]:
+    """Split on ``separator`` outside parentheses; reject unbalanced ones."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise RuleError(f"pattern {source!r} has an unmatched ')'")
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if depth != 0:
+        raise RuleError(f"pattern {source!r} has an unmatched '('")
+    parts.append("".join(current))
+    return parts
+
+
+def _parse_token(raw: str, irregular: Mapping[str, list[str]], source: str) -> _Token:
+    optional = raw.endswith("?")
+    if optional:
+        raw = raw[:-1]
+    if raw == "...":
+        raw = "..4"
+    gap = _GAP.match(raw)
+    if gap:
+        size = int(gap.group(1))
+        if not 1 <= size <= _MAX_GAP:
+            raise RuleError(f"pattern {source!r}: gaps are ..1 to ..{_MAX_GAP}")
+        return _Token(f"(?:{_SEPARATOR}{_ANY_WORD}){{0,{size}}}", False, None, is_gap=True)
+    if raw == "*":
+        return _Token(_ANY_WORD, optional, None)
+    if raw.startswith("(") and raw.endswith(")~"):
+        words = _split_top_level(raw[1:-2], "|", source)
+        if not all(_WORD.match(w.strip()) for w in words):
+            raise RuleError(f"pattern {source!r}: '(...)~' takes single words only")
+        return _alternatives("|".join(w.strip() + "~" for w in words), optional, irregular, source)
+    if raw.startswith("(") and raw.endswith(")"):
+        return _alternatives(raw[1:-1], optional, irregular, source)
+    return _word(raw, optional, irregular, source)
+
+
+def _alternatives(inner: str, optional: bool, irregular: Mapping[str, list[str]], source: str) -> _Token:
+    choices = [c.strip() for c in _split_top_level(inner, "|", source)]
+    if not all(choices):
+        raise RuleError(f"pattern {source!r} has an empty alternative")
+    regexes: list[str] = []
+    first_forms: list[frozenset[str] | None] = []
+    for choice in choices:
+        sequence = _parse_sequence(choice, irregular, source)
+        if any(t.is_gap for t in sequence):
+            raise RuleError(f"pattern {source!r}: no gaps inside alternatives")
+        regexes.append(_join(sequence))
+        if sequence[0].optional:
+            raise RuleError(f"pattern {source!r}: an alternative may not start with an optional token")
+        first_forms.append(sequence[0].forms)
+    known = all(f is not None for f in first_forms)
+    forms = frozenset().union(*first_forms) if known else None  # type: ignore[arg-type]
+    return _Token("(?:" + "|".join(regexes) + ")", optional, forms)
+
+
+def _word(raw: str, optional: bool, irregular: Mapping[str, list[str]], source: str) -> _Token:
+    inflect = raw.endswith("~")
+    word = raw[:-1] if inflect else raw
+    if not _WORD.match(word):
+        raise RuleError(f"pattern {source!r}: {raw!r} is not a word token")
+    word = word.lower()
+    forms = inflections(word, irregular) if inflect else [word]
+    alternation = "|".join(_apostrophe_tolerant(f) for f in sorted(forms, key=len, reverse=True))
+    return _Token(f"(?:{alternation})", optional, frozenset(forms))
+
+
+def _apostrophe_tolerant(form: str) -> str:
+    """Escape a word form, letting a straight apostrophe also match a curly one."""
+    return re.sub("['\u2019]", "['\u2019]", re.escape(form))
+
+
+def _join(tokens: list[_Token]) -> str:
+    parts = []
+    for index, token in enumerate(tokens):
+        separator = "" if index == 0 else _SEPARATOR
+        if token.is_gap:
+            parts.append(token.regex)
+        elif token.optional:
+            parts.append(f"(?:{separator}{token.regex})?")
+        else:
+            parts.append(separator + token.regex)
+    return "".join(parts)
+
+
+def _triggers(tokens: list[_Token]) -> frozenset[str] | None:
+    """Forms of the most selective required literal token (None: always run).
+
+    Any required token must occur for the pattern to match, so the one whose
+    shortest form is longest serves best: "will ..2 pay~ the price" is
+    triggered by pay/pays/paid/..., not by "will".
+    """
+    literal = [t for t in tokens if not (t.is_gap or t.optional) and t.forms]
+    if not literal:
+        return None
+    best = max(literal, key=lambda t: min(len(f) for f in t.forms or ()))
+    return frozenset(_trigger_words(form) for form in best.forms or ())
+
+
+def _trigger_words(form: str) -> str:
+    """The first plain word of a form, as the matcher's word index sees it."""
+    first = re.split(r"[\W_]+", form.replace("\u2019", "'"))
+    return next((part for part in first if part), form)

@@ -1,0 +1,56 @@
+"""Rebuilding the fitted scikit-learn pipeline from a model's arrays (needs scikit-learn)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from .errors import InputError
+from .labels import OUTCOMES
+from .modelstore import ModelArrays
+
+
+def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:
+    """A fitted ``TfidfVectorizer -> LogisticRegression`` pipeline equal to the text model.
+
+    Its ``predict_proba`` columns are in ``classes_`` order, which is OUTCOMES.
+    """
+    settings = model.features
+    vectorizer = TfidfVectorizer(
+        ngram_range=settings.ngram_range,
+        lowercase=settings.lowercase,
+        sublinear_tf=settings.sublinear_tf,
+        vocabulary={term: i for i, term in enumerate(settings.terms)},
+        dtype=np.float64,
+    )
+    vectorizer.idf_ = settings.idf
+    classifier = LogisticRegression()
+    classifier.classes_ = np.array(OUTCOMES)
+    classifier.coef_ = model.text_coef.copy()
+    classifier.intercept_ = model.text_intercept.copy()
+    classifier.n_features_in_ = len(settings.terms)
+    classifier.n_iter_ = np.array([0])
+    return Pipeline([("tfidf", vectorizer), ("logreg", classifier)])
+
+
+def dump_joblib(pipeline: Pipeline, out: Path, *, force: bool = False) -> None:
+    """Write a pipeline with joblib, atomically (temporary file, then rename)."""
+    import joblib
+
+    if out.exists() and not force:
+        raise InputError(f"{out}: already exists; pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    try:
+        joblib.dump(pipeline, temporary)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

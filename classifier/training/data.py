@@ -1,0 +1,215 @@
+"""Labelled data: reading it from many formats, and refusing it when it is wrong.
+
+User data is read with Hugging Face ``datasets`` (JSONL, CSV, JSON, Parquet,
+a ``save_to_disk`` folder, or a Hub dataset name). The shipped corpus, a
+known JSONL layout, is read with the standard library so training on it
+alone stays quick. Every example then passes the same validation: unknown
+labels, empty texts, exact duplicates, one text with two labels and labels
+with too few examples are all reported, each with its row, before anything
+is trained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..labels import OUTCOMES, normalise_label
+
+#: Fewer examples than this for a label present in the data is an error.
+MIN_EXAMPLES_PER_LABEL = 5
+_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled sentence and where it came from."""
+
+    text: str
+    label: str
+    doc: str
+    party: str = ""
+    topic: str = ""
+    origin: str = ""  # "file:row" for error messages
+    also: tuple[str, ...] = ()  # other labels a reasonable annotator could pick
+
+
+@dataclass
+class Problems:
+    """Validation problems collected across all rows, reported together."""
+
+    messages: list[str]
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+    def raise_if_any(self, limit: int = 20) -> None:
+        if self.messages:
+            shown = self.messages[:limit]
+            more = len(self.messages) - len(shown)
+            tail = f"\n  ... and {more} more" if more else ""
+            raise DataError(f"{len(self.messages)} problem(s) in the labelled data:\n  " + "\n  ".join(shown) + tail)
+
+
+def shipped_corpus_files() -> list[Path]:
+    """The corpus that ships with the package (or ``training/data`` in a checkout)."""
+    packaged = resources.files("classifier") / "_corpus"
+    folder = Path(str(packaged))
+    if not folder.is_dir():
+        folder = Path(__file__).resolve().parents[2] / "training" / "data"
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise DataError("the shipped training corpus is missing: reinstall claim-classifier")
+    return files
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSONL file; a malformed line is a DataError naming the line."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise DataError(f"{path}:{number}: expected a JSON object")
+            row["_origin"] = f"{path.name}:{number}"
+            rows.append(row)
+    return rows
+
+
+def load_corpus(files: Sequence[Path] | None = None) -> list[Example]:
+    """The shipped corpus as validated examples."""
+    rows = [row for path in (files or shipped_corpus_files()) for row in read_jsonl(path)]
+    return to_examples(rows, text_column="text", label_column="label", source="corpus")
+
+
+def shipped_devtest_file() -> Path:
+    """The independent dev-test set: never trained on, used to compare models."""
+    packaged = Path(str(resources.files("classifier") / "_devtest" / "devtest.jsonl"))
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "training" / "devtest" / "devtest.jsonl"
+
+
+def load_labelled_file(path: Path) -> list[Example]:
+    """A gold or dev-test JSONL file in the corpus layout (with optional ``also``)."""
+    return to_examples(read_jsonl(path), text_column="text", label_column="label", source=path.stem)
+
+
+def load_user_data(location: str, *, text_column: str = "text", label_column: str = "label") -> list[Example]:
+    """Read a user's labelled data with ``datasets`` and validate it."""
+    dataset = _load_dataset(location)
+    missing = [c for c in (text_column, label_column) if c not in dataset.column_names]
+    if missing:
+        raise DataError(
+            f"{location}: no column(s) {missing}; columns are {dataset.column_names} "
+            "(use --text-column / --label-column)"
+        )
+    rows = []
+    for number, row in enumerate(dataset, start=1):
+        row = dict(row)
+        row["_origin"] = f"{Path(location).name}:row {number}"
+        rows.append(row)
+    return to_examples(rows, text_column=text_column, label_column=label_column, source=Path(location).stem)
+
+
+def _load_dataset(location: str) -> Any:
+    import datasets  # heavy: imported only when user data is read
+
+    datasets.disable_progress_bars()
+    path = Path(location)
+    try:
+        if path.is_dir():
+            loaded = datasets.load_from_disk(str(path))
+            if isinstance(loaded, datasets.DatasetDict):
+                return datasets.concatenate_datasets(list(loaded.values()))
+            return loaded
+        if path.is_file():
+            kind = _FORMATS.get(path.suffix.lower())
+            if kind is None:
+                raise DataError(f"{location}: unknown data format {path.suffix!r}; use .jsonl, .json, .csv or .parquet")
+            return datasets.load_dataset(kind, data_files=str(path), split="train")
+        if path.suffix or location.startswith((".", "/")):
+            raise DataError(f"{location}: no such file or folder")
+        return datasets.load_dataset(location, split="train")  # a Hub dataset name; needs the network
+    except DataError:
+        raise
+    except Exception as exc:  # datasets raises many types; the user needs one clear line
+        raise DataError(f"{location}: cannot be read as labelled data ({type(exc).__name__}: {exc})") from exc
+
+
+def to_examples(rows: Iterable[dict[str, Any]], *, text_column: str, label_column: str, source: str) -> list[Example]:
+    """Turn raw rows into examples, collecting every per-row problem."""
+    problems = Problems([])
+    examples = []
+    for index, row in enumerate(rows, start=1):
+        origin = str(row.get("_origin", f"{source}:row {index}"))
+        text = row.get(text_column)
+        if not isinstance(text, str) or not text.strip():
+            problems.add(f"{origin}: empty or missing text")
+            continue
+        try:
+            label = normalise_label(row.get(label_column))
+        except DataError as exc:
+            problems.add(f"{origin}: {exc}")
+            continue
+        try:
+            also = tuple(normalise_label(a) for a in row.get("also") or ())
+        except DataError as exc:
+            problems.add(f"{origin}: in 'also': {exc}")
+            continue
+        doc = row.get("doc")
+        examples.append(
+            Example(
+                text=" ".join(text.split()),
+                label=label,
+                doc=str(doc) if doc not in (None, "") else f"{source}#{index}",
+                party=str(row.get("party") or ""),
+                topic=str(row.get("topic") or ""),
+                origin=origin,
+                also=also,
+            )
+        )
+    problems.raise_if_any()
+    return examples
+
+
+def validate(examples: Sequence[Example], *, min_per_label: int = MIN_EXAMPLES_PER_LABEL) -> None:
+    """Refuse duplicates, conflicting labels and too-small labels, naming rows."""
+    problems = Problems([])
+    by_text: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        by_text[example.text.casefold()].append(example)
+    for group in by_text.values():
+        if len(group) < 2:
+            continue
+        labels = sorted({e.label for e in group})
+        rows = ", ".join(e.origin for e in group)
+        if len(labels) > 1:
+            problems.add(f"same text with labels {labels}: {rows}")
+        else:
+            problems.add(f"exact duplicate text: {rows}")
+    counts = Counter(e.label for e in examples)
+    for label in OUTCOMES:
+        if counts[label] < min_per_label:
+            problems.add(f"label {label!r} has {counts[label]} example(s); at least {min_per_label} are needed")
+    problems.raise_if_any()
+
+
+def data_sha256(examples: Sequence[Example]) -> str:
+    """A digest of the training examples, recorded in the model's metadata."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(f"{example.label}\t{example.doc}\t{example.text}\n".encode())
+    return digest.hexdigest()

@@ -1,0 +1,70 @@
+"""Evaluating classifiers: held-out figures for rules, model and hybrid side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..api import ClaimClassifier
+from ..hybrid import MODES
+from ..labels import NONE_LABEL
+from ..matcher import RuleMatcher
+from ..rulebook import RuleBook
+from .data import Example
+from .fit import Progress, TrainSettings, fit_model
+from .metrics import Report, score
+
+
+def predict_outcomes(classifier: ClaimClassifier, texts: Sequence[str], mode: str) -> tuple[list[str], list[float]]:
+    """Predicted outcome ids ("none" for no claim) and confidences for each text."""
+    predictions = classifier.label_sentences(list(texts), mode=mode)
+    return [p.label or NONE_LABEL for p in predictions], [p.confidence for p in predictions]
+
+
+def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[str, Report]:
+    """Figures for each mode on labelled examples."""
+    texts = [e.text for e in examples]
+    gold = [e.label for e in examples]
+    also = [e.also for e in examples]
+    reports = {}
+    for mode in MODES:
+        predicted, confidences = predict_outcomes(classifier, texts, mode)
+        reports[mode] = score(gold, predicted, confidences=confidences, also=also)
+    return reports
+
+
+def cross_validate(
+    examples: Sequence[Example],
+    rulebook: RuleBook,
+    settings: TrainSettings,
+    folds: int,
+    progress: Progress | None = None,
+) -> dict[str, Report]:
+    """K-fold cross-validation grouped by statement, predictions pooled over folds."""
+    from sklearn.model_selection import GroupKFold
+
+    say = progress or (lambda _message: None)
+    matcher = RuleMatcher(rulebook)
+    groups = [e.doc for e in examples]
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
+    predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}
+    confidence: dict[str, np.ndarray] = {mode: np.zeros(len(examples)) for mode in MODES}
+    for fold, (train_index, test_index) in enumerate(splitter.split(examples, groups=groups), start=1):
+        say(f"fold {fold}/{folds}: training on {len(train_index)} sentences, testing on {len(test_index)}")
+        model = fit_model([examples[i] for i in train_index], matcher, settings)
+        classifier = ClaimClassifier(model, rulebook)
+        texts = [examples[i].text for i in test_index]
+        for mode in MODES:
+            outcomes, confidences = predict_outcomes(classifier, texts, mode)
+            for position, index in enumerate(test_index):
+                predicted[mode][index] = outcomes[position]
+                confidence[mode][index] = confidences[position]
+    gold = [e.label for e in examples]
+    also = [e.also for e in examples]
+    return {mode: score(gold, predicted[mode], confidences=confidence[mode], also=also) for mode in MODES}
+
+
+def reports_to_dict(reports: dict[str, Report]) -> dict[str, Any]:
+    return {mode: report.to_dict() for mode, report in reports.items()}

@@ -1,0 +1,155 @@
+"""Fitting a model: TF-IDF + logistic regression, and the stacked hybrid combiner.
+
+scikit-learn fits; the result is exported as plain arrays (``ModelArrays``)
+that the numpy scorer serves. Everything is deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+
+from .. import __version__
+from ..features import TfidfFeatures
+from ..hybrid import combiner_inputs
+from ..labels import OUTCOMES
+from ..matcher import RuleMatcher
+from ..modelstore import ModelArrays
+from .data import Example
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Hyper-parameters, chosen by grouped cross-validation (README, "The model")."""
+
+    ngram_range: tuple[int, int] = (1, 2)
+    sublinear_tf: bool = True
+    min_df: int = 2
+    C: float = 10.0
+    combiner_C: float = 1.0
+    folds: int = 5
+    seed: int = 13
+    holdout: float = 0.2
+
+    def vectorizer_settings(self) -> dict[str, Any]:
+        return {
+            "analyzer": "word",
+            "ngram_range": list(self.ngram_range),
+            "lowercase": True,
+            "sublinear_tf": self.sublinear_tf,
+            "min_df": self.min_df,
+            "norm": "l2",
+            "smooth_idf": True,
+        }
+
+
+def make_vectorizer(settings: TrainSettings) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        ngram_range=settings.ngram_range, sublinear_tf=settings.sublinear_tf, min_df=settings.min_df, dtype=np.float64
+    )
+
+
+def make_classifier(C: float, seed: int) -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=2000, random_state=seed)
+
+
+def fit_text_model(
+    texts: Sequence[str], labels: Sequence[str], settings: TrainSettings
+) -> tuple[TfidfVectorizer, LogisticRegression]:
+    """TF-IDF + multinomial logistic regression on the given sentences."""
+    vectorizer = make_vectorizer(settings)
+    matrix = vectorizer.fit_transform(texts)
+    classifier = make_classifier(settings.C, settings.seed).fit(matrix, labels)
+    return vectorizer, classifier
+
+
+def fit_model(
+    examples: Sequence[Example], matcher: RuleMatcher, settings: TrainSettings, progress: Progress | None = None
+) -> ModelArrays:
+    """Fit the text model on all examples, then the combiner on out-of-fold predictions."""
+    say = progress or (lambda _message: None)
+    texts = [e.text for e in examples]
+    labels = [e.label for e in examples]
+    groups = [e.doc for e in examples]
+    say(f"fitting TF-IDF + logistic regression on {len(texts)} sentences")
+    vectorizer, classifier = fit_text_model(texts, labels, settings)
+    say(f"out-of-fold predictions ({settings.folds} folds grouped by statement) for the hybrid combiner")
+    out_of_fold = out_of_fold_probabilities(texts, labels, groups, settings)
+    evidence = matcher.evidence_matrix([matcher.hits(t) for t in texts])
+    combiner = make_classifier(settings.combiner_C, settings.seed).fit(combiner_inputs(out_of_fold, evidence), labels)
+    order = _outcome_order(classifier)
+    features = TfidfFeatures(list(vectorizer.get_feature_names_out()), vectorizer.idf_, settings.vectorizer_settings())
+    combiner_order = _outcome_order(combiner)
+    return ModelArrays(
+        features=features,
+        text_coef=classifier.coef_[order],
+        text_intercept=classifier.intercept_[order],
+        combiner_coef=combiner.coef_[combiner_order],
+        combiner_intercept=combiner.intercept_[combiner_order],
+        metadata={},
+    )
+
+
+def out_of_fold_probabilities(
+    texts: Sequence[str], labels: Sequence[str], groups: Sequence[str], settings: TrainSettings
+) -> np.ndarray:
+    """Each sentence's model probabilities from a model that never saw its statement."""
+    n_groups = len(set(groups))
+    folds = GroupKFold(n_splits=min(settings.folds, n_groups), shuffle=True, random_state=settings.seed)
+    result = np.zeros((len(texts), len(OUTCOMES)))
+    text_array = np.asarray(texts, dtype=object)
+    label_array = np.asarray(labels, dtype=object)
+    for train_index, test_index in folds.split(text_array, label_array, groups):
+        vectorizer, classifier = fit_text_model(list(text_array[train_index]), list(label_array[train_index]), settings)
+        probabilities = classifier.predict_proba(vectorizer.transform(list(text_array[test_index])))
+        for column, label in enumerate(classifier.classes_):
+            result[test_index, OUTCOMES.index(label)] = probabilities[:, column]
+    return result
+
+
+def grouped_holdout(examples: Sequence[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:
+    """Split by statement: no statement has sentences on both sides."""
+    splitter = GroupShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
+    train_index, test_index = next(splitter.split(examples, groups=[e.doc for e in examples]))
+    return [examples[i] for i in train_index], [examples[i] for i in test_index]
+
+
+def describe_training(
+    examples: Sequence[Example], settings: TrainSettings, data_digest: str, rules_digest: str
+) -> dict[str, Any]:
+    """The metadata every model carries about how it was made."""
+    import sklearn
+
+    counts = {label: sum(e.label == label for e in examples) for label in OUTCOMES}
+    return {
+        "package_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "training_data_sha256": data_digest,
+        "rules_sha256": rules_digest,
+        "training_examples": len(examples),
+        "training_statements": len({e.doc for e in examples}),
+        "label_counts": counts,
+        "settings": asdict(settings),
+        "features": settings.vectorizer_settings(),
+    }
+
+
+def _outcome_order(classifier: LogisticRegression) -> list[int]:
+    """Row indices that put a classifier's classes in OUTCOMES order."""
+    classes = list(classifier.classes_)
+    if sorted(classes) != sorted(OUTCOMES):
+        raise ValueError(f"training data must contain every outcome; got {classes}")
+    return [classes.index(label) for label in OUTCOMES]

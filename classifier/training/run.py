@@ -1,0 +1,120 @@
+"""The retraining loop behind ``claims train``: data in, verified model directory out.
+
+1. Read the shipped corpus (unless ``no_base``) and the user's files; validate
+   all of it before anything is fitted.
+2. Hold out a grouped share of the statements, fit on the rest and measure
+   rules, model and hybrid on the held-out statements.
+3. Fit the final model on everything.
+4. Compare it with the model it replaces on the independent dev-test set,
+   which neither was trained on.
+5. Write the model directory atomically, with its metadata and report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..api import ClaimClassifier
+from ..matcher import RuleMatcher
+from ..modelstore import ModelArrays, load_model, save_model
+from ..rulebook import RuleBook
+from .data import Example, data_sha256, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
+from .evaluate import evaluate, reports_to_dict
+from .fit import Progress, TrainSettings, describe_training, fit_model, grouped_holdout
+from .metrics import Report
+
+REPORT_FILE = "evaluation.json"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a training run produced and measured."""
+
+    directory: Path | None
+    model: ModelArrays
+    holdout: dict[str, Report]
+    devtest: dict[str, Report] | None
+    baseline_devtest: dict[str, Report] | None
+    examples: int
+
+
+def gather_examples(
+    data_files: Sequence[str], *, include_base: bool, text_column: str = "text", label_column: str = "label"
+) -> list[Example]:
+    """The shipped corpus plus the user's files, validated together."""
+    examples: list[Example] = load_corpus() if include_base else []
+    for location in data_files:
+        examples.extend(load_user_data(location, text_column=text_column, label_column=label_column))
+    validate(examples)
+    return examples
+
+
+def train(
+    examples: Sequence[Example],
+    rulebook: RuleBook,
+    settings: TrainSettings,
+    *,
+    out: str | Path | None,
+    force: bool = False,
+    baseline: ClaimClassifier | None = None,
+    progress: Progress | None = None,
+    allow_default: bool = False,
+) -> TrainResult:
+    """Fit, measure and (when ``out`` is given) save a model."""
+    say = progress or (lambda _message: None)
+    matcher = RuleMatcher(rulebook)
+    train_part, held_out = grouped_holdout(examples, settings.holdout, settings.seed)
+    n_docs, n_held = len({e.doc for e in examples}), len({e.doc for e in held_out})
+    say(f"held out {n_held} of {n_docs} statements ({len(held_out)} sentences)")
+    trial = fit_model(train_part, matcher, settings, progress)
+    holdout_reports = evaluate(ClaimClassifier(trial, rulebook), held_out)
+    say("fitting the final model on all statements")
+    model = fit_model(examples, matcher, settings, progress)
+    devtest_examples = _devtest()
+    devtest_reports = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
+    baseline_reports = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
+    metadata = describe_training(examples, settings, data_sha256(examples), rulebook.digest)
+    metadata["evaluation"] = {
+        "holdout": _summary(holdout_reports),
+        "devtest": _summary(devtest_reports) if devtest_reports else None,
+    }
+    model = replace(model, metadata=metadata)
+    directory = None
+    if out is not None:
+        report = {
+            "holdout": reports_to_dict(holdout_reports),
+            "devtest": reports_to_dict(devtest_reports) if devtest_reports else None,
+            "baseline_devtest": reports_to_dict(baseline_reports) if baseline_reports else None,
+        }
+        directory = save_model(
+            model,
+            out,
+            force=force,
+            extra_files={REPORT_FILE: json.dumps(report, indent=2) + "\n"},
+            allow_default=allow_default,
+        )
+    return TrainResult(directory, model, holdout_reports, devtest_reports, baseline_reports, len(examples))
+
+
+def load_baseline(model_dir: str | None, rulebook: RuleBook) -> ClaimClassifier | None:
+    """The model a new one replaces (the shipped default unless named), if it loads."""
+    try:
+        return ClaimClassifier(load_model(model_dir), rulebook)
+    except Exception:  # a missing or broken baseline only means no comparison
+        return None
+
+
+def _devtest() -> list[Example]:
+    path = shipped_devtest_file()
+    return load_labelled_file(path) if path.is_file() else []
+
+
+def _summary(reports: dict[str, Report]) -> dict[str, Any]:
+    return {
+        mode: {"macro_f1": round(r.macro_f1, 4), "accuracy": round(r.accuracy, 4), "support": r.support}
+        for mode, r in reports.items()
+    }

@@ -1,0 +1,65 @@
+"""Printing evaluation figures and training results for people and programs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .labels import DISPLAY_NAMES, OUTCOMES
+from .training.metrics import Report
+from .training.run import TrainResult
+
+
+def reports_json(reports: dict[str, Report]) -> str:
+    return json.dumps({mode: report.to_dict() for mode, report in reports.items()}, indent=2)
+
+
+def print_reports(reports: dict[str, Report], *, title: str, console: Any = None) -> None:
+    """Per-label F1 and the summary figures of each mode side by side, then the hybrid confusion matrix."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    modes = list(reports)
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    for mode in modes:
+        table.add_column(f"{mode} P", justify="right")
+        table.add_column(f"{mode} R", justify="right")
+        table.add_column(f"{mode} F1", justify="right")
+    for label in OUTCOMES:
+        cells = []
+        for mode in modes:
+            figures = reports[mode].per_label[label]
+            cells += [f"{figures['precision']:.3f}", f"{figures['recall']:.3f}", f"{figures['f1']:.3f}"]
+        table.add_row(f"{DISPLAY_NAMES[label]} ({reports[modes[0]].per_label[label]['support']})", *cells)
+    table.add_section()
+    table.add_row("macro-F1", *[c for m in modes for c in ("", "", f"{reports[m].macro_f1:.3f}")])
+    table.add_row("accuracy", *[c for m in modes for c in ("", "", f"{reports[m].accuracy:.3f}")])
+    if all(reports[m].lenient_accuracy is not None for m in modes):
+        table.add_row("lenient accuracy", *[c for m in modes for c in ("", "", f"{reports[m].lenient_accuracy:.3f}")])
+    if all(reports[m].calibration_error is not None for m in modes):
+        table.add_row("calibration error", *[c for m in modes for c in ("", "", f"{reports[m].calibration_error:.3f}")])
+    console.print(table)
+    main_mode = "hybrid" if "hybrid" in reports else modes[0]
+    confusion = Table(title=f"{main_mode} confusion matrix (rows: gold, columns: predicted)", title_justify="left")
+    confusion.add_column("")
+    for label in OUTCOMES:
+        confusion.add_column(DISPLAY_NAMES[label][:8], justify="right")
+    for label, row in zip(OUTCOMES, reports[main_mode].confusion, strict=True):
+        confusion.add_row(DISPLAY_NAMES[label], *map(str, row))
+    console.print(confusion)
+
+
+def print_training_result(result: TrainResult, console: Any) -> None:
+    """Held-out figures, then the comparison with the replaced model on the dev-test set."""
+    print_reports(result.holdout, title="held-out statements (grouped split, never trained on)", console=console)
+    if result.devtest:
+        line = f"dev-test set, hybrid macro-F1: new model {result.devtest['hybrid'].macro_f1:.3f}"
+        if result.baseline_devtest:
+            old = result.baseline_devtest["hybrid"].macro_f1
+            change = result.devtest["hybrid"].macro_f1 - old
+            line += f", replaced model {old:.3f} ({change:+.3f})"
+        console.print(line)
+    if result.directory is not None:
+        console.print(f"model written to {result.directory}")
