@@ -11,7 +11,7 @@ import numpy as np
 from . import hybrid
 from .errors import InputError
 from .labels import OUTCOMES
-from .matcher import RuleMatcher
+from .matcher import RuleMatcher, fired_matrix
 from .modelstore import ModelArrays, load_model
 from .result import Prediction, RuleHit
 from .rulebook import RuleBook, load_rulebook
@@ -99,7 +99,8 @@ class ClaimClassifier:
         model_probabilities = hybrid.model_scores(self.model, self.model.features.transform(sentences))
         if mode == "model":
             return model_probabilities
-        return hybrid.hybrid_scores(self.model, model_probabilities, evidence)
+        fired = fired_matrix(hits, self.model.combiner_rules)
+        return hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired)
 
     def _label(
         self,

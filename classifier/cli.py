@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 
 from . import __version__
@@ -75,7 +76,7 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             _error("interrupted")
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, SystemExit):
+        except (click.ClickException, typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # the promise is: never a traceback
             _error(f"internal error ({type(exc).__name__}: {exc}); please report it")

@@ -2,8 +2,9 @@
 
 The labelling path must not import scikit-learn (it costs more than a second
 of start-up). This module reproduces ``TfidfVectorizer`` for the settings we
-train with (word n-grams, the default token pattern, lowercase, smooth idf,
-optional sublinear tf, l2 norm); ``tests/test_model_equivalence.py`` proves
+train with (word n-grams with the default token pattern, or ``char_wb``
+character n-grams; lowercase, smooth idf, optional sublinear tf, l2 norm) and
+a ``FeatureUnion`` of such blocks; ``tests/test_model_equivalence.py`` proves
 the numbers match scikit-learn's on the whole corpus.
 """
 
@@ -39,11 +40,15 @@ class SparseRows:
         return np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
 
 
+ANALYZERS = ("word", "char_wb")
+
+
 class TfidfFeatures:
     """A fitted vocabulary and idf vector that turn sentences into l2-normalised rows."""
 
     def __init__(self, terms: Sequence[str], idf: np.ndarray, settings: Mapping[str, Any]) -> None:
-        if settings.get("analyzer", "word") != "word" or settings.get("token_pattern", TOKEN_PATTERN) != TOKEN_PATTERN:
+        self.analyzer = settings.get("analyzer", "word")
+        if self.analyzer not in ANALYZERS or settings.get("token_pattern", TOKEN_PATTERN) != TOKEN_PATTERN:
             raise ModelError("this model uses feature settings this version cannot compute; retrain it")
         if len(terms) != len(idf):
             raise ModelError("the model's vocabulary and idf vector differ in length; the model is corrupted")
@@ -60,12 +65,30 @@ class TfidfFeatures:
         return len(self.terms)
 
     def analyze(self, text: str) -> list[str]:
-        """The n-grams of a text, as scikit-learn's word analyzer makes them."""
-        tokens = self._token.findall(text.lower() if self.lowercase else text)
+        """The n-grams of a text, as scikit-learn's analyzer makes them."""
+        if self.lowercase:
+            text = text.lower()
+        if self.analyzer == "char_wb":
+            return self._char_wb_ngrams(text)
+        tokens = self._token.findall(text)
         low, high = self.ngram_range
         grams = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high, len(tokens)) + 1):
             grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return grams
+
+    def _char_wb_ngrams(self, text: str) -> list[str]:
+        """Character n-grams inside words padded with one space, as ``char_wb`` makes them."""
+        low, high = self.ngram_range
+        grams: list[str] = []
+        for word in text.split():
+            padded = f" {word} "
+            length = len(padded)
+            for n in range(low, high + 1):
+                if length <= n:  # a short word counts once, whole
+                    grams.append(padded)
+                    break
+                grams.extend(padded[i : i + n] for i in range(length - n + 1))
         return grams
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
@@ -95,6 +118,37 @@ class TfidfFeatures:
         """The (term, value) pairs of one row, for explanations."""
         lo, hi = rows.indptr[row], rows.indptr[row + 1]
         return [(self.terms[c], float(v)) for c, v in zip(rows.indices[lo:hi], rows.data[lo:hi], strict=True)]
+
+
+class FeatureUnion:
+    """Blocks of TF-IDF features side by side, like scikit-learn's ``FeatureUnion``."""
+
+    def __init__(self, blocks: Sequence[TfidfFeatures]) -> None:
+        if not blocks:
+            raise ModelError("a model needs at least one feature block")
+        self.blocks = list(blocks)
+        self.offsets = np.cumsum([0, *[len(b) for b in self.blocks]])
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    @property
+    def terms(self) -> list[str]:
+        """Every column's name, prefixed by its block's analyzer (word: / char_wb:)."""
+        return [f"{b.analyzer}:{t}" for b in self.blocks for t in b.terms]
+
+    def transform(self, texts: Sequence[str]) -> SparseRows:
+        parts = [block.transform(texts) for block in self.blocks]
+        if len(parts) == 1:
+            return parts[0]
+        n_rows = len(texts)
+        row_ids = np.concatenate([p.row_ids() for p in parts])
+        indices = np.concatenate([p.indices + offset for p, offset in zip(parts, self.offsets, strict=False)])
+        data = np.concatenate([p.data for p in parts])
+        order = np.argsort(row_ids, kind="stable")
+        counts = np.bincount(row_ids, minlength=n_rows)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        return SparseRows(indptr, indices[order], data[order])
 
 
 def linear_scores(rows: SparseRows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:

@@ -7,11 +7,13 @@ Three modes, each usable and measurable alone:
   label with most rule weight wins otherwise.
 * ``model``: the TF-IDF + logistic-regression probabilities.
 * ``hybrid``: a stacked combiner, a multinomial logistic regression over the
-  model's log-probabilities and the rules' per-label evidence, fitted on
-  out-of-fold model predictions (grouped by statement) so it learns how far
-  to trust each source. Its output is a calibrated distribution over the six
-  outcomes; it was chosen over a fixed weighted vote by measurement
-  (README, "How the hybrid decides").
+  model's log-probabilities, the rules' summed weight per label and one
+  indicator per rule, fitted on out-of-fold model predictions (grouped by
+  statement) so it learns how far to trust the model and each rule. Rules
+  added after training (user rules) count through the per-label sums. Its
+  output is a calibrated distribution over the six outcomes; it was chosen
+  over a fixed weighted vote by measurement (README, "How the hybrid
+  decides").
 """
 
 from __future__ import annotations
@@ -58,15 +60,17 @@ def model_scores(model: ModelArrays, rows: SparseRows) -> np.ndarray:
     return softmax(linear_scores(rows, model.text_coef, model.text_intercept))
 
 
-def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray) -> np.ndarray:
-    """The combiner's input columns: model log-probabilities, then rule evidence."""
+def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
+    """The combiner's input columns: model log-probabilities, per-label rule weight, rule indicators."""
     logs = np.log(np.clip(model_probabilities, LOG_PROBABILITY_FLOOR, 1.0))
-    return np.hstack([logs, evidence])
+    return np.hstack([logs, evidence, fired])
 
 
-def hybrid_scores(model: ModelArrays, model_probabilities: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+def hybrid_scores(
+    model: ModelArrays, model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray
+) -> np.ndarray:
     """Distribution over OUTCOMES from the stacked combiner."""
-    inputs = combiner_inputs(model_probabilities, evidence)
+    inputs = combiner_inputs(model_probabilities, evidence, fired)
     return softmax(inputs @ model.combiner_coef.T + model.combiner_intercept)
 
 

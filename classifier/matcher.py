@@ -90,6 +90,18 @@ class RuleMatcher:
         return matrix
 
 
+def fired_matrix(all_hits: Sequence[Sequence[RuleHit]], rule_ids: Sequence[str]) -> np.ndarray:
+    """1.0 where a sentence (row) has a hit of a rule (column, in ``rule_ids`` order)."""
+    column = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    matrix = np.zeros((len(all_hits), len(rule_ids)))
+    for row, hits in enumerate(all_hits):
+        for hit in hits:
+            index = column.get(hit.rule_id)
+            if index is not None:
+                matrix[row, index] = 1.0
+    return matrix
+
+
 def _clause_end(sentence: str, start: int) -> int:
     brk = _CLAUSE_BREAK.search(sentence, start)
     return brk.start() if brk else len(sentence)

@@ -2,7 +2,7 @@
 
 A model directory holds plain data only:
 
-* ``vocabulary.json``: the TF-IDF terms in column order;
+* ``vocabulary.json``: the TF-IDF terms of each feature block, in column order;
 * ``arrays.npz``: idf, the text model's coefficients and intercepts, and the
   hybrid combiner's (read with ``allow_pickle=False``);
 * ``metadata.json``: format version, labels, feature settings, versions,
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .features import TfidfFeatures
+from .features import FeatureUnion, TfidfFeatures
 from .labels import CLAIM_LABELS, OUTCOMES
 
 FORMAT_VERSION = 1
@@ -39,19 +39,27 @@ VOCABULARY = "vocabulary.json"
 ARRAYS = "arrays.npz"
 _ARRAY_NAMES = ("idf", "text_coef", "text_intercept", "combiner_coef", "combiner_intercept")
 _CODE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".py", ".pyc", ".so", ".dill")
-#: Names of the combiner's input columns, in order (see hybrid.py).
-COMBINER_FEATURES = tuple(f"log_p_model[{o}]" for o in OUTCOMES) + tuple(f"rules[{c}]" for c in CLAIM_LABELS)
+
+
+def combiner_feature_names(rule_ids: tuple[str, ...]) -> list[str]:
+    """Names of the combiner's input columns, in order (see hybrid.py)."""
+    return (
+        [f"log_p_model[{o}]" for o in OUTCOMES]
+        + [f"rule_weight_sum[{c}]" for c in CLAIM_LABELS]
+        + [f"rule[{rule_id}]" for rule_id in rule_ids]
+    )
 
 
 @dataclass(frozen=True)
 class ModelArrays:
     """Everything numeric a trained model needs to label sentences."""
 
-    features: TfidfFeatures
+    features: FeatureUnion
     text_coef: np.ndarray  # (n_outcomes, n_terms)
     text_intercept: np.ndarray  # (n_outcomes,)
     combiner_coef: np.ndarray  # (n_outcomes, len(COMBINER_FEATURES))
     combiner_intercept: np.ndarray  # (n_outcomes,)
+    combiner_rules: tuple[str, ...]  # rule ids with a column of their own in the combiner
     metadata: dict[str, Any]
 
 
@@ -67,17 +75,15 @@ def load_model(directory: str | Path | None = None) -> ModelArrays:
         raise ModelError(f"{path}: no such model directory")
     metadata = _read_metadata(path)
     _verify_files(path, metadata)
-    terms = _read_json(path / VOCABULARY).get("terms")
-    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise ModelError(f"{path / VOCABULARY}: 'terms' must be a list of strings")
     arrays = _read_arrays(path / ARRAYS)
-    features = TfidfFeatures(terms, arrays["idf"], metadata.get("features", {}))
+    features = _read_features(path, metadata, arrays["idf"])
     model = ModelArrays(
         features=features,
         text_coef=arrays["text_coef"],
         text_intercept=arrays["text_intercept"],
         combiner_coef=arrays["combiner_coef"],
         combiner_intercept=arrays["combiner_intercept"],
+        combiner_rules=_read_combiner_rules(path, metadata),
         metadata=metadata,
     )
     _check_shapes(path, model)
@@ -137,11 +143,12 @@ def file_sha256(path: Path) -> str:
 
 
 def _write_contents(model: ModelArrays, folder: Path, extra_files: dict[str, str]) -> None:
-    (folder / VOCABULARY).write_text(json.dumps({"terms": model.features.terms}, ensure_ascii=False), encoding="utf-8")
+    blocks = [block.terms for block in model.features.blocks]
+    (folder / VOCABULARY).write_text(json.dumps({"blocks": blocks}, ensure_ascii=False), encoding="utf-8")
     with (folder / ARRAYS).open("wb") as handle:
         np.savez(
             handle,
-            idf=model.features.idf,
+            idf=np.concatenate([block.idf for block in model.features.blocks]),
             text_coef=model.text_coef,
             text_intercept=model.text_intercept,
             combiner_coef=model.combiner_coef,
@@ -152,7 +159,8 @@ def _write_contents(model: ModelArrays, folder: Path, extra_files: dict[str, str
     metadata = dict(model.metadata)
     metadata["format_version"] = FORMAT_VERSION
     metadata["labels"] = list(OUTCOMES)
-    metadata["combiner_features"] = list(COMBINER_FEATURES)
+    metadata["combiner_rules"] = list(model.combiner_rules)
+    metadata["combiner_features"] = combiner_feature_names(model.combiner_rules)
     names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
     metadata["files"] = {name: file_sha256(folder / name) for name in names}
     (folder / METADATA).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -206,6 +214,29 @@ def _verify_files(path: Path, metadata: dict[str, Any]) -> None:
             )
 
 
+def _read_features(path: Path, metadata: dict[str, Any], idf: np.ndarray) -> FeatureUnion:
+    blocks = _read_json(path / VOCABULARY).get("blocks")
+    settings = metadata.get("features", {}).get("blocks")
+    valid_blocks = isinstance(blocks, list) and all(
+        isinstance(b, list) and all(isinstance(t, str) for t in b) for b in blocks
+    )
+    if not valid_blocks or not isinstance(settings, list) or len(settings) != len(blocks):
+        raise ModelError(f"{path}: vocabulary.json and the feature settings in metadata.json do not agree; retrain")
+    if sum(len(b) for b in blocks) != len(idf):
+        raise ModelError(f"{path}: the vocabulary and the idf vector differ in length; the model is corrupted")
+    offsets = np.cumsum([0, *[len(b) for b in blocks]])
+    return FeatureUnion(
+        [TfidfFeatures(terms, idf[offsets[i] : offsets[i + 1]], settings[i]) for i, terms in enumerate(blocks)]
+    )
+
+
+def _read_combiner_rules(path: Path, metadata: dict[str, Any]) -> tuple[str, ...]:
+    rules = metadata.get("combiner_rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ModelError(f"{path}: metadata.json 'combiner_rules' must be a list of rule ids")
+    return tuple(rules)
+
+
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as archive:
@@ -226,7 +257,7 @@ def _check_shapes(path: Path, model: ModelArrays) -> None:
     expected = {
         "text_coef": (model.text_coef.shape, (n_out, n_terms)),
         "text_intercept": (model.text_intercept.shape, (n_out,)),
-        "combiner_coef": (model.combiner_coef.shape, (n_out, len(COMBINER_FEATURES))),
+        "combiner_coef": (model.combiner_coef.shape, (n_out, len(combiner_feature_names(model.combiner_rules)))),
         "combiner_intercept": (model.combiner_intercept.shape, (n_out,)),
     }
     for name, (shape, want) in expected.items():

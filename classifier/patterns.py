@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from .errors import RuleError
 
-_GAP = re.compile(r"^\.\.(\d)$")
-_WORD = re.compile(r"^[\w'\u2019.\-]+$")
+_GAP = re.compile(r"^\.\.(\d+)$")
+_WORD = re.compile(r"^\w[\w'\u2019.\-]*$")
 _SEPARATOR = r"[\W_]+"
 _ANY_WORD = r"[^\W_]+(?:['\u2019\-][^\W_]+)*"
 _MAX_GAP = 8

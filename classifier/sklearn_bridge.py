@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .errors import InputError
 from .labels import OUTCOMES
@@ -17,26 +17,29 @@ from .modelstore import ModelArrays
 
 
 def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:
-    """A fitted ``TfidfVectorizer -> LogisticRegression`` pipeline equal to the text model.
+    """A fitted ``FeatureUnion(TfidfVectorizer, ...) -> LogisticRegression`` equal to the text model.
 
     Its ``predict_proba`` columns are in ``classes_`` order, which is OUTCOMES.
     """
-    settings = model.features
-    vectorizer = TfidfVectorizer(
-        ngram_range=settings.ngram_range,
-        lowercase=settings.lowercase,
-        sublinear_tf=settings.sublinear_tf,
-        vocabulary={term: i for i, term in enumerate(settings.terms)},
-        dtype=np.float64,
-    )
-    vectorizer.idf_ = settings.idf
+    vectorizers = []
+    for block in model.features.blocks:
+        vectorizer = TfidfVectorizer(
+            analyzer=block.analyzer,
+            ngram_range=block.ngram_range,
+            lowercase=block.lowercase,
+            sublinear_tf=block.sublinear_tf,
+            vocabulary={term: i for i, term in enumerate(block.terms)},
+            dtype=np.float64,
+        )
+        vectorizer.idf_ = block.idf
+        vectorizers.append((block.analyzer, vectorizer))
     classifier = LogisticRegression()
     classifier.classes_ = np.array(OUTCOMES)
     classifier.coef_ = model.text_coef.copy()
     classifier.intercept_ = model.text_intercept.copy()
-    classifier.n_features_in_ = len(settings.terms)
+    classifier.n_features_in_ = len(model.features)
     classifier.n_iter_ = np.array([0])
-    return Pipeline([("tfidf", vectorizer), ("logreg", classifier)])
+    return Pipeline([("features", FeatureUnion(vectorizers)), ("logreg", classifier)])
 
 
 def dump_joblib(pipeline: Pipeline, out: Path, *, force: bool = False) -> None:

@@ -16,12 +16,13 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+from sklearn.pipeline import FeatureUnion as SklearnFeatureUnion
 
 from .. import __version__
-from ..features import TfidfFeatures
+from ..features import FeatureUnion, TfidfFeatures
 from ..hybrid import combiner_inputs
 from ..labels import OUTCOMES
-from ..matcher import RuleMatcher
+from ..matcher import RuleMatcher, fired_matrix
 from ..modelstore import ModelArrays
 from .data import Example
 
@@ -32,30 +33,51 @@ Progress = Callable[[str], None]
 class TrainSettings:
     """Hyper-parameters, chosen by grouped cross-validation (README, "The model")."""
 
-    ngram_range: tuple[int, int] = (1, 2)
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] | None = (2, 5)  # char_wb block; None for words alone
     sublinear_tf: bool = True
     min_df: int = 2
-    C: float = 10.0
+    C: float = 30.0
     combiner_C: float = 1.0
     folds: int = 5
     seed: int = 13
     holdout: float = 0.2
 
-    def vectorizer_settings(self) -> dict[str, Any]:
-        return {
-            "analyzer": "word",
-            "ngram_range": list(self.ngram_range),
-            "lowercase": True,
-            "sublinear_tf": self.sublinear_tf,
-            "min_df": self.min_df,
-            "norm": "l2",
-            "smooth_idf": True,
-        }
+    def block_settings(self) -> list[dict[str, Any]]:
+        """One settings dict per feature block, as stored in a model's metadata."""
+        analyzers = [("word", self.word_ngrams)]
+        if self.char_ngrams is not None:
+            analyzers.append(("char_wb", self.char_ngrams))
+        return [
+            {
+                "analyzer": analyzer,
+                "ngram_range": list(ngrams),
+                "lowercase": True,
+                "sublinear_tf": self.sublinear_tf,
+                "min_df": self.min_df,
+                "norm": "l2",
+                "smooth_idf": True,
+            }
+            for analyzer, ngrams in analyzers
+        ]
 
 
-def make_vectorizer(settings: TrainSettings) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        ngram_range=settings.ngram_range, sublinear_tf=settings.sublinear_tf, min_df=settings.min_df, dtype=np.float64
+def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
+    """scikit-learn's vectorizers for the blocks, side by side."""
+    return SklearnFeatureUnion(
+        [
+            (
+                block["analyzer"],
+                TfidfVectorizer(
+                    analyzer=block["analyzer"],
+                    ngram_range=tuple(block["ngram_range"]),
+                    sublinear_tf=block["sublinear_tf"],
+                    min_df=block["min_df"],
+                    dtype=np.float64,
+                ),
+            )
+            for block in settings.block_settings()
+        ]
     )
 
 
@@ -65,7 +87,7 @@ def make_classifier(C: float, seed: int) -> LogisticRegression:
 
 def fit_text_model(
     texts: Sequence[str], labels: Sequence[str], settings: TrainSettings
-) -> tuple[TfidfVectorizer, LogisticRegression]:
+) -> tuple[SklearnFeatureUnion, LogisticRegression]:
     """TF-IDF + multinomial logistic regression on the given sentences."""
     vectorizer = make_vectorizer(settings)
     matrix = vectorizer.fit_transform(texts)
@@ -85,10 +107,17 @@ def fit_model(
     vectorizer, classifier = fit_text_model(texts, labels, settings)
     say(f"out-of-fold predictions ({settings.folds} folds grouped by statement) for the hybrid combiner")
     out_of_fold = out_of_fold_probabilities(texts, labels, groups, settings)
-    evidence = matcher.evidence_matrix([matcher.hits(t) for t in texts])
-    combiner = make_classifier(settings.combiner_C, settings.seed).fit(combiner_inputs(out_of_fold, evidence), labels)
+    hits = [matcher.hits(t) for t in texts]
+    rule_ids = tuple(rule.id for rule in matcher.rulebook.rules)
+    inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
+    combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels)
     order = _outcome_order(classifier)
-    features = TfidfFeatures(list(vectorizer.get_feature_names_out()), vectorizer.idf_, settings.vectorizer_settings())
+    features = FeatureUnion(
+        [
+            TfidfFeatures(list(fitted.get_feature_names_out()), fitted.idf_, block)
+            for (_name, fitted), block in zip(vectorizer.transformer_list, settings.block_settings(), strict=True)
+        ]
+    )
     combiner_order = _outcome_order(combiner)
     return ModelArrays(
         features=features,
@@ -96,6 +125,7 @@ def fit_model(
         text_intercept=classifier.intercept_[order],
         combiner_coef=combiner.coef_[combiner_order],
         combiner_intercept=combiner.intercept_[combiner_order],
+        combiner_rules=rule_ids,
         metadata={},
     )
 
@@ -143,7 +173,7 @@ def describe_training(
         "training_statements": len({e.doc for e in examples}),
         "label_counts": counts,
         "settings": asdict(settings),
-        "features": settings.vectorizer_settings(),
+        "features": {"blocks": settings.block_settings()},
     }
 
 

@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository's files and one loaded classifier per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from classifier import ClaimClassifier
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+SEED_TEXT = FIXTURES / "rejoinder.txt"
+SEED_GOLD = FIXTURES / "rejoinder.gold.jsonl"
+CORPUS_DIR = REPO / "training" / "data"
+DEVTEST = REPO / "training" / "devtest" / "devtest.jsonl"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def classifier() -> ClaimClassifier:
+    return ClaimClassifier.load()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> list[dict]:
+    return read_jsonl(SEED_GOLD)
+
+
+@pytest.fixture(scope="session")
+def corpus_rows() -> list[dict]:
+    return [row for path in sorted(CORPUS_DIR.glob("*.jsonl")) for row in read_jsonl(path)]

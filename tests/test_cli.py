@@ -1,0 +1,138 @@
+"""The `claims` command line, driven through typer's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier import __version__
+from classifier.cli import app
+
+from .conftest import SEED_GOLD, SEED_TEXT, read_jsonl
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | bytes | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_label_seed_as_jsonl_gives_19_records_that_slice_the_text_and_match_the_gold():
+    result = invoke("label", str(SEED_TEXT), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    assert len(records) == 19
+    assert [r["index"] for r in records] == list(range(19))
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in records)
+    assert set(records[0]) == {
+        "doc",
+        "index",
+        "start",
+        "end",
+        "text",
+        "label",
+        "confidence",
+        "scores",
+        "source",
+        "evidence",
+    }
+    gold = read_jsonl(SEED_GOLD)
+    assert sum(r["label"] == g["label"] for r, g in zip(records, gold, strict=True)) >= 17
+
+
+def test_text_option_and_modes():
+    for mode in ("hybrid", "rules", "model"):
+        result = invoke(
+            "label", "--text", "We call upon both sides to cease fire.", "--mode", mode, "--format", "jsonl"
+        )
+        record = json.loads(result.stdout)
+        assert result.exit_code == 0 and record["label"] == "demand" and record["source"] == mode
+
+
+def test_json_and_csv_formats():
+    result = invoke("label", "--text", "We warn them. The talks ended.", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [r["label"] for r in rows] == ["warning", None]
+    result = invoke("label", "--text", "We warn them. The talks ended.", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["label"] for r in table] == ["warning", ""] and "score_none" in table[0]
+
+
+def test_table_format_shows_labels_and_a_summary():
+    result = invoke("label", "--text", "We warn them of grave consequences.", "--format", "table")
+    assert result.exit_code == 0
+    assert "warning" in result.stdout and "legal claim" in result.stdout  # summary lists every label
+
+
+def test_stdin_and_force_label_and_min_confidence():
+    result = invoke("label", "-", "--format", "jsonl", "--force-label", input="The meeting ended at noon.")
+    assert json.loads(result.stdout)["label"] is not None
+    result = invoke("label", "-", "--format", "jsonl", "--min-confidence", "1.0", input="We warn them.")
+    assert json.loads(result.stdout)["label"] is None
+
+
+def test_version_and_help():
+    assert invoke("--version").stdout.strip() == f"claims {__version__}"
+    result = invoke("label", "--help")
+    assert result.exit_code == 0 and "--min-confidence" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("make_input", "exit_code", "message"),
+    [
+        (lambda d: [str(d / "absent.txt")], 3, "no such file"),
+        (lambda d: [str(d)], 3, "is a directory"),
+        (lambda d: [_write(d / "bin.dat", b"\x00\x01\x02binary")], 3, "binary"),
+        (lambda d: [_write(d / "latin1.txt", "Caf\xe9 talks.".encode("latin-1")), "--strict"], 3, "not valid UTF-8"),
+        (lambda d: ["--text", "x", "--mode", "vote"], 2, "vote"),
+        (lambda d: [], 2, "FILE"),
+        (lambda d: ["--model", str(d / "nomodel"), "--text", "x"], 6, "no such model directory"),
+        (lambda d: ["--rules", str(d / "norules.toml"), "--text", "x"], 5, "no such rule file"),
+    ],
+)
+def test_bad_input_gets_one_line_and_a_documented_exit_code(tmp_path, make_input, exit_code, message):
+    result = invoke("label", *make_input(tmp_path))
+    assert result.exit_code == exit_code
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_invalid_utf8_is_replaced_with_a_warning(tmp_path):
+    path = _write(tmp_path / "latin1.txt", "Caf\xe9 talks were held. We warn them.".encode("latin-1"))
+    result = invoke("label", path, "--format", "jsonl")
+    assert result.exit_code == 0
+    assert "not valid UTF-8" in result.stderr
+    assert "\ufffd" in json.loads(result.stdout.splitlines()[0])["text"]
+
+
+def test_bom_and_crlf_and_empty_input(tmp_path):
+    path = _write(tmp_path / "bom.txt", "\ufeffWe warn them.\r\nWe urge calm.\r\n".encode())
+    records = [json.loads(x) for x in invoke("label", path, "--format", "jsonl").stdout.splitlines()]
+    assert [r["text"] for r in records] == ["We warn them.", "We urge calm."]
+    result = invoke("label", _write(tmp_path / "empty.txt", b"  \n"), "--format", "jsonl")
+    assert result.exit_code == 0 and result.stdout == "" and "no sentences" in result.stderr
+
+
+def _write(path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_evaluate_prints_all_three_modes_as_json():
+    result = invoke("evaluate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert set(figures) == {"hybrid", "rules", "model"}
+    assert 0.0 <= figures["hybrid"]["macro_f1"] <= 1.0
+
+
+def test_export_writes_a_joblib_pipeline(tmp_path):
+    out = tmp_path / "pipe.joblib"
+    result = invoke("export", "--format", "joblib", "--out", str(out))
+    assert result.exit_code == 0 and out.is_file()
+    assert invoke("export", "--out", str(out)).exit_code == 3  # exists, no --force

@@ -1,0 +1,66 @@
+"""The shipped corpus and dev-test set meet the corpus issue's requirements."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from classifier.labels import CLAIM_LABELS, OUTCOMES
+from classifier.segment import split_sentences
+from classifier.training.corpus_checks import near_duplicates, normalise
+from classifier.training.data import load_corpus, load_labelled_file, validate
+
+from .conftest import DEVTEST
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_size_and_balance(corpus):
+    counts = Counter(e.label for e in corpus)
+    assert len(corpus) >= 1500
+    assert all(counts[label] >= 220 for label in CLAIM_LABELS), counts
+    assert counts["none"] >= 200
+    assert len({e.doc for e in corpus}) >= 200
+    assert len({e.party for e in corpus}) >= 60
+    assert len({e.topic for e in corpus}) >= 25
+
+
+def test_corpus_passes_validation(corpus):
+    validate(corpus)
+
+
+def test_no_normalised_duplicates_or_near_duplicates(corpus):
+    normalised = Counter(normalise(e.text) for e in corpus)
+    assert [t for t, n in normalised.items() if n > 1] == []
+    pairs = near_duplicates([e.text for e in corpus], threshold=0.6)
+    assert [(corpus[a].text, corpus[b].text) for a, b, _ in pairs] == []
+
+
+def test_no_seed_sentence_in_the_corpus_or_devtest(corpus, seed_text):
+    seed = [seed_text[s.start : s.end] for s in split_sentences(seed_text)]
+    texts = [e.text for e in corpus] + [e.text for e in load_labelled_file(DEVTEST)]
+    pairs = near_duplicates(seed + texts, threshold=0.3)
+    assert [(a, b) for a, b, _ in pairs if a < len(seed) <= b] == []
+
+
+def test_devtest_is_separate_and_covers_all_outcomes(corpus):
+    devtest = load_labelled_file(DEVTEST)
+    assert len(devtest) >= 300
+    assert set(Counter(e.label for e in devtest)) == set(OUTCOMES)
+    corpus_texts = {normalise(e.text) for e in corpus}
+    assert [e.text for e in devtest if normalise(e.text) in corpus_texts] == []
+    assert [e for e in devtest if e.doc in {c.doc for c in corpus}] == []
+
+
+def test_statements_keep_their_sentences_together(corpus):
+    """A doc id names one statement: its sentences are contiguous in the files."""
+    seen, previous = set(), None
+    for example in corpus:
+        if example.doc != previous:
+            assert example.doc not in seen, example.doc
+            seen.add(example.doc)
+            previous = example.doc

@@ -1,0 +1,49 @@
+"""The numpy scorer equals scikit-learn's pipeline; the export is a working scikit-learn model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifier.labels import OUTCOMES
+
+pytest.importorskip("sklearn")
+
+
+def test_numpy_scorer_equals_sklearn_pipeline_on_the_whole_corpus(classifier, corpus_rows, seed_text):
+    texts = [row["text"] for row in corpus_rows] + [seed_text, "", "\u0645\u0631\u062d\u0628\u0627 \U0001f600"]
+    pipeline = classifier.to_sklearn()
+    assert list(pipeline.classes_) == list(OUTCOMES)
+    expected = pipeline.predict_proba(texts)
+    actual = classifier.scores(texts, mode="model")
+    assert actual.shape == expected.shape
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-9)
+
+
+def test_export_joblib_round_trips(tmp_path, classifier):
+    import joblib
+
+    from classifier.sklearn_bridge import dump_joblib
+
+    out = tmp_path / "model.joblib"
+    dump_joblib(classifier.to_sklearn(), out)
+    loaded = joblib.load(out)
+    sentences = ["We urge both sides to return to talks.", "The meeting was held on Monday."]
+    np.testing.assert_allclose(loaded.predict_proba(sentences), classifier.scores(sentences, mode="model"), atol=1e-12)
+    assert [p for p in out.parent.iterdir()] == [out]  # no temporary file left behind
+
+
+def test_labelling_path_imports_no_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from classifier import ClaimClassifier\n"
+        "ClaimClassifier.load().label_text('We warn them. We urge restraint.')\n"
+        "from classifier.cli import app\n"
+        "heavy = [m for m in ('sklearn', 'datasets', 'pandas', 'pyarrow', 'scipy') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

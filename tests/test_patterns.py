@@ -1,0 +1,71 @@
+"""The rule pattern language: inflections, alternatives, optional words, gaps, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.errors import RuleError
+from classifier.patterns import compile_pattern, inflections
+
+IRREGULAR = {"pay": ["paid"], "hold": ["held"]}
+
+
+def matches(pattern: str, text: str) -> bool:
+    return compile_pattern(pattern, IRREGULAR).regex.search(text) is not None
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("warn", {"warn", "warns", "warned", "warning"}),
+        ("urge", {"urge", "urges", "urged", "urging"}),
+        ("deny", {"deny", "denies", "denied", "denying"}),
+        ("commit", {"commit", "commits", "committed", "committing"}),
+        ("harbour", {"harbour", "harbours", "harboured", "harbouring"}),
+        ("pay", {"pay", "pays", "paid", "payed", "paying"}),
+    ],
+)
+def test_inflections(word, forms):
+    assert forms <= set(inflections(word, IRREGULAR))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("warn~", "The ministry WARNED that", True),
+        ("warn~", "a forewarning", False),  # word boundaries
+        ("(call~ upon|urge~)", "It called upon all sides", True),
+        ("(call~ upon|urge~)", "It is urging restraint", True),
+        ("(call~ upon|urge~)", "A call was made", False),
+        ("reject~ (the|any)? claim~ that", "rejected claims that", True),
+        ("reject~ (the|any)? claim~ that", "rejects any claim that", True),
+        ("will ..2 pay~ the price", "will continue to pay the price", True),
+        ("will ..2 pay~ the price", "will one day surely have paid the price", False),  # gap too long
+        ("cross border", "cross-border raids", True),  # hyphen is a separator
+        ("pakistan's", "Pakistan\u2019s", True),  # straight apostrophe matches curly
+        ("art. 51", "under Art. 51", True),
+        ("hold~ * accountable", "held them accountable", True),
+    ],
+)
+def test_matching(pattern, text, expected):
+    assert matches(pattern, text) is expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(warn", "warn)", "..3 warn", "warn ..3", "warn ..9 now", "any? warn", "(a|)", "<script>", "(a b|c)~"],
+)
+def test_malformed_patterns_are_refused(pattern):
+    with pytest.raises(RuleError):
+        compile_pattern(pattern, IRREGULAR)
+
+
+def test_triggers_pick_a_selective_required_word():
+    compiled = compile_pattern("will ..2 pay~ the price", IRREGULAR)
+    assert compiled.triggers == {"price"}
+
+
+def test_matching_time_is_linear_on_a_pathological_input():
+    # Gaps are bounded and word/non-word classes are disjoint, so no catastrophic backtracking.
+    compiled = compile_pattern("(a|b) ..8 c", IRREGULAR)
+    assert compiled.regex.search("a " * 50_000) is None

@@ -1,0 +1,141 @@
+"""The shipped rules, their examples, guards, user rules and refusal of broken rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from classifier.errors import RuleError
+from classifier.labels import CLAIM_LABELS
+from classifier.matcher import RuleMatcher
+from classifier.rulebook import load_rulebook
+from classifier.rulecheck import check_examples
+from classifier.segment import split_sentences
+
+
+@pytest.fixture(scope="module")
+def rulebook():
+    return load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def matcher(rulebook):
+    return RuleMatcher(rulebook)
+
+
+def test_every_shipped_rule_and_guard_passes_its_own_examples(rulebook):
+    assert check_examples(rulebook) == []
+
+
+def test_shipped_rules_cover_every_label_with_described_rules(rulebook):
+    assert {rule.label for rule in rulebook.rules} == set(CLAIM_LABELS)
+    assert all(rule.description and rule.must_match and rule.must_not_match for rule in rulebook.rules)
+    assert len({rule.id for rule in rulebook.rules}) == len(rulebook.rules)
+
+
+def test_hits_carry_spans_that_slice_the_sentence(matcher):
+    sentence = "The ministry warned that the blockade would have grave consequences."
+    hits = matcher.hits(sentence)
+    assert {h.rule_id for h in hits} >= {"warning.performative", "warning.consequences"}
+    assert all(sentence[h.start : h.end] == h.text for h in hits)
+
+
+def test_denial_guard_cancels_the_accusation_inside_a_rejected_charge(matcher):
+    denial = "The ministry rejected the accusation that it sponsors militants in the hills."
+    labels = {h.label for h in matcher.hits(denial)}
+    assert "accusation" not in labels
+    assert "assurance" in labels  # the denial itself (guide, step 5)
+    direct = "The ministry accused its neighbour of sponsoring militants in the hills."
+    assert "accusation" in {h.label for h in matcher.hits(direct)}
+
+
+def test_guard_reach_ends_at_the_clause_break(matcher):
+    sentence = "Rejecting the claim that it harbours rebels, the government accused the envoy of bias."
+    hits = matcher.hits(sentence)
+    assert "accusation.performative" in {h.rule_id for h in hits}
+
+
+def test_every_rule_firing_on_the_seed_also_fires_on_the_corpus(seed_text, corpus_rows, matcher):
+    """No rule exists for a seed sentence alone."""
+    seed_rules = {
+        hit.rule_id for span in split_sentences(seed_text) for hit in matcher.hits(seed_text[span.start : span.end])
+    }
+    corpus_rules = {hit.rule_id for row in corpus_rows for hit in matcher.hits(row["text"])}
+    assert seed_rules - corpus_rules == set()
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_RULE = """
+[[rule]]
+id = "{id}"
+label = "{label}"
+weight = {weight}
+description = "test rule"
+patterns = ["{pattern}"]
+match = ["{match}"]
+not_match = ["Nothing to see here."]
+"""
+
+
+def test_user_rule_adds_overrides_and_disables(tmp_path):
+    extra = write(
+        tmp_path,
+        "domain.toml",
+        GOOD_RULE.format(
+            id="demand.water_release",
+            label="demand",
+            weight=2,
+            pattern="open~ the sluice~",
+            match="Open the sluices now.",
+        )
+        + GOOD_RULE.format(
+            id="warning.performative", label="warning", weight=0.5, pattern="forewarn~", match="We forewarned them."
+        )
+        + '\n[[rule]]\nid = "accusation.hostile_conduct"\nenabled = false\n',
+    )
+    book = load_rulebook([extra])
+    by_id = {rule.id: rule for rule in book.rules}
+    assert "demand.water_release" in by_id
+    assert by_id["warning.performative"].weight == 0.5
+    assert "accusation.hostile_conduct" not in by_id
+    assert book.digest != load_rulebook().digest
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD_RULE.format(id="x.bad", label="demand", weight=1, pattern="(urge", match="urge"), "x.bad"),
+        (GOOD_RULE.format(id="x.label", label="threat", weight=1, pattern="urge", match="urge"), "unknown label"),
+        (GOOD_RULE.format(id="x.weight", label="demand", weight=9, pattern="urge", match="urge"), "weight"),
+        (GOOD_RULE.format(id="x.dup", label="demand", weight=1, pattern="urge", match="urge") * 2, "duplicate id"),
+        ('[[rule]]\nid = "x.missing"\nlabel = "demand"\n', "missing key"),
+        ("[[rule]\nbroken", "not valid TOML"),
+        ('[[rules]]\nid = "x"\n', "unknown top-level"),
+    ],
+)
+def test_broken_rule_files_are_refused_naming_the_problem(tmp_path, text, message):
+    path = write(tmp_path, "broken.toml", text)
+    with pytest.raises(RuleError, match=message):
+        load_rulebook([path])
+
+
+def test_an_example_that_does_not_match_is_reported_by_rule_id(tmp_path):
+    path = write(
+        tmp_path,
+        "ex.toml",
+        GOOD_RULE.format(id="x.example", label="demand", weight=1, pattern="urge~", match="We call on you."),
+    )
+    failures = check_examples(load_rulebook([path], include_shipped=False))
+    assert [(f.rule_id, f.expectation) for f in failures] == [("x.example", "match")]
+    assert "ex.toml" in str(failures[0]) and "x.example" in str(failures[0])
+
+
+def test_missing_rule_location_is_refused(tmp_path):
+    with pytest.raises(RuleError, match="no such rule file"):
+        load_rulebook([tmp_path / "nope.toml"])
