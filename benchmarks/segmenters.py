@@ -67,7 +67,9 @@ def main() -> None:
     seed = (REPO / "fixtures" / "rejoinder.txt").read_text(encoding="utf-8")
     seed_gold = [json.loads(line)["text"] for line in (REPO / "fixtures" / "rejoinder.gold.jsonl").open()]
     tricky = (HERE / "tricky_diplomatic.txt").read_text(encoding="utf-8")
-    tricky_gold = [line for line in (HERE / "tricky_diplomatic.gold.txt").read_text(encoding="utf-8").splitlines() if line]
+    tricky_gold = [
+        line for line in (HERE / "tricky_diplomatic.gold.txt").read_text(encoding="utf-8").splitlines() if line
+    ]
     candidates = {"ours (classifier.segment)": ours, "pysbd": pysbd_segmenter(), "syntok": syntok_segmenter()}
     repeats = 20 if args.quick else 200
     print(f"{'segmenter':28} {'seed errors':>11} {'tricky errors':>13} {'sentences/s':>12}")
@@ -82,7 +84,9 @@ def main() -> None:
             split(seed)
             split(tricky)
         rate = repeats * (len(seed_gold) + len(tricky_gold)) / (time.perf_counter() - began)
-        print(f"{name:28} {seed_errors:>4} of {len(seed_gold):<4} {tricky_errors:>6} of {len(tricky_gold):<4} {rate:12,.0f}")
+        print(
+            f"{name:28} {seed_errors:>4} of {len(seed_gold):<4} {tricky_errors:>6} of {len(tricky_gold):<4} {rate:12,.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from .segment import split_sentences
 if TYPE_CHECKING:  # scikit-learn is only imported by to_sklearn()
     from sklearn.pipeline import Pipeline
 
+    from .explain import Explanation
+
 
 class ClaimClassifier:
     """Labels sentences of official statements with the five claim types.
@@ -85,6 +87,14 @@ class ClaimClassifier:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
         hits = [self.matcher.hits(s) for s in sentences]
         return self._scores(sentences, hits, hybrid.check_mode(mode))
+
+    def explain(self, sentence: str) -> Explanation:
+        """Why the hybrid gives ``sentence`` its label: rule hits, model features, the combination."""
+        from .explain import explain
+
+        if not isinstance(sentence, str):
+            raise InputError(f"explain expects a str, got {type(sentence).__name__}")
+        return explain(self, sentence)
 
     def to_sklearn(self) -> Pipeline:
         """The text model as an equivalent fitted scikit-learn pipeline (needs scikit-learn)."""

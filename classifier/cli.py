@@ -9,20 +9,14 @@ Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-import warnings
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import click
 import typer
 
 from . import __version__
-from .errors import ClassifierError
+from .cli_common import Mode, ModelOption, OutputFormat, ReportFormat, RulesOption, handles_errors
 
 app = typer.Typer(
     name="claims",
@@ -35,74 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-
-
-class Mode(StrEnum):
-    hybrid = "hybrid"
-    rules = "rules"
-    model = "model"
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def handles_errors(command: F) -> F:
-    """Turn the package's errors into one line on stderr and a documented exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                warnings.showwarning = _one_line_warning
-                return command(*args, **kwargs)
-        except ClassifierError as exc:
-            _error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(0) from None
-        except KeyboardInterrupt:
-            _error("interrupted")
-            raise typer.Exit(130) from None
-        except (click.ClickException, typer.Exit, typer.Abort, SystemExit):
-            raise
-        except Exception as exc:  # the promise is: never a traceback
-            _error(f"internal error ({type(exc).__name__}: {exc}); please report it")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _error(message: str) -> None:
-    first_line = message.splitlines()[0] if message else "error"
-    rest = message.splitlines()[1:]
-    print(f"claims: error: {first_line}", file=sys.stderr)
-    for line in rest:
-        print(line, file=sys.stderr)
-
-
-def _one_line_warning(
-    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
-) -> None:
-    print(f"claims: warning: {message}", file=sys.stderr)
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -118,15 +44,6 @@ def main_options(
     ] = False,
 ) -> None:
     """Label claims in official statements."""
-
-
-ModelOption = Annotated[
-    Path | None, typer.Option("--model", help="A model directory made by 'claims train' (default: the shipped model).")
-]
-RulesOption = Annotated[
-    list[Path] | None,
-    typer.Option("--rules", help="Extra rule file or folder, added to the shipped rules (repeatable)."),
-]
 
 
 @app.command()
@@ -334,6 +251,11 @@ def export(
         raise typer.BadParameter("only 'joblib' is supported", param_hint="--format")
     dump_joblib(ClaimClassifier.load(model).to_sklearn(), out, force=force)
     print(f"wrote {out}", file=sys.stderr)
+
+
+from .cli_tools import register  # noqa: E402  (the tools add commands to this app)
+
+register(app)
 
 
 def main() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .errors import InputError
+from .atomic import atomic_path
 from .labels import OUTCOMES
 from .modelstore import ModelArrays
 
@@ -46,14 +44,5 @@ def dump_joblib(pipeline: Pipeline, out: Path, *, force: bool = False) -> None:
     """Write a pipeline with joblib, atomically (temporary file, then rename)."""
     import joblib
 
-    if out.exists() and not force:
-        raise InputError(f"{out}: already exists; pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    try:
+    with atomic_path(out, force=force) as temporary:
         joblib.dump(pipeline, temporary)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

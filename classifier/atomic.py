@@ -1,0 +1,36 @@
+"""Writing files so that a reader never sees half of one: temporary file, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError
+
+
+@contextmanager
+def atomic_path(out: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``out``; on success it replaces ``out`` in one rename.
+
+    An existing ``out`` is kept unless ``force``; on any error the temporary
+    file is removed and ``out`` is untouched.
+    """
+    if out.exists() and not force:
+        raise InputError(f"{out}: already exists; pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text_atomically(out: Path, text: str, *, force: bool = False) -> None:
+    with atomic_path(out, force=force) as temporary:
+        temporary.write_text(text, encoding="utf-8")

@@ -1,0 +1,94 @@
+"""What the ``claims`` commands share: error handling, option types, enums."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import click
+import typer
+
+from .errors import ClassifierError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+
+
+class Mode(StrEnum):
+    hybrid = "hybrid"
+    rules = "rules"
+    model = "model"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def handles_errors(command: F) -> F:
+    """Turn the package's errors into one line on stderr and a documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.showwarning = _one_line_warning
+                return command(*args, **kwargs)
+        except ClassifierError as exc:
+            _error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            _error("interrupted")
+            raise typer.Exit(130) from None
+        except (click.ClickException, typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # the promise is: never a traceback
+            _error(f"internal error ({type(exc).__name__}: {exc}); please report it")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _error(message: str) -> None:
+    first_line = message.splitlines()[0] if message else "error"
+    rest = message.splitlines()[1:]
+    print(f"claims: error: {first_line}", file=sys.stderr)
+    for line in rest:
+        print(line, file=sys.stderr)
+
+
+def _one_line_warning(
+    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    print(f"claims: warning: {message}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so the interpreter's final flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", help="A model directory made by 'claims train' (default: the shipped model).")
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="Extra rule file or folder, added to the shipped rules (repeatable)."),
+]

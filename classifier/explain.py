@@ -1,0 +1,124 @@
+"""Why a sentence got its label: rule hits, the model's strongest features, the combination.
+
+Everything here is read off the same arrays that score the sentence, so an
+explanation is exact, not an approximation: a linear model's logit is the
+sum of (feature value x weight) over features plus the intercept, and the
+hybrid combiner's logit is the same over its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .hybrid import combiner_inputs, decide, hybrid_scores, model_scores, rules_scores
+from .labels import OUTCOMES
+from .matcher import fired_matrix
+from .modelstore import combiner_feature_names
+from .result import RuleHit
+
+if TYPE_CHECKING:
+    from .api import ClaimClassifier
+
+TOP_FEATURES = 8
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One input's share of a label's logit: value x weight."""
+
+    name: str
+    value: float
+    weight: float
+
+    @property
+    def contribution(self) -> float:
+        return self.value * self.weight
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value, "weight": self.weight, "contribution": self.contribution}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The evidence behind one sentence's label, in the three layers of the decision."""
+
+    sentence: str
+    label: str | None
+    confidence: float
+    runner_up: str
+    scores: dict[str, float]
+    rule_hits: tuple[RuleHit, ...]
+    guards: tuple[tuple[str, int, int], ...]
+    rules_scores: dict[str, float]
+    model_scores: dict[str, float]
+    model_features: dict[str, list[Contribution]]  # for the chosen outcome and the runner-up
+    combiner: dict[str, list[Contribution]]  # the hybrid's inputs, for both outcomes
+    combiner_intercepts: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "label": self.label,
+            "confidence": self.confidence,
+            "runner_up": self.runner_up,
+            "scores": self.scores,
+            "rule_hits": [hit.to_dict() for hit in self.rule_hits],
+            "guards": [{"guard": g, "start": s, "end": e} for g, s, e in self.guards],
+            "rules_scores": self.rules_scores,
+            "model_scores": self.model_scores,
+            "model_features": {k: [c.to_dict() for c in v] for k, v in self.model_features.items()},
+            "combiner": {k: [c.to_dict() for c in v] for k, v in self.combiner.items()},
+            "combiner_intercepts": self.combiner_intercepts,
+        }
+
+
+def explain(classifier: ClaimClassifier, sentence: str) -> Explanation:
+    """Explain the hybrid label of one sentence."""
+    model = classifier.model
+    hits = classifier.matcher.hits(sentence)
+    evidence = classifier.matcher.evidence_matrix([hits])
+    fired = fired_matrix([hits], model.combiner_rules)
+    rows = model.features.transform([sentence])
+    text_probabilities = model_scores(model, rows)
+    scores = hybrid_scores(model, text_probabilities, evidence, fired)[0]
+    decision = decide(scores[None, :])
+    order = np.argsort(-scores)
+    best, second = OUTCOMES[order[0]], OUTCOMES[order[1]]
+    inputs = combiner_inputs(text_probabilities, evidence, fired)[0]
+    names = combiner_feature_names(model.combiner_rules)
+    return Explanation(
+        sentence=sentence,
+        label=decision.labels[0],
+        confidence=float(decision.confidences[0]),
+        runner_up=second,
+        scores=_as_dict(scores),
+        rule_hits=hits,
+        guards=tuple(classifier.matcher.guard_hits(sentence)),
+        rules_scores=_as_dict(rules_scores(evidence)[0]),
+        model_scores=_as_dict(text_probabilities[0]),
+        model_features={label: _top_features(classifier, rows, OUTCOMES.index(label)) for label in (best, second)},
+        combiner={
+            label: _combiner_terms(inputs, names, model.combiner_coef[OUTCOMES.index(label)])
+            for label in (best, second)
+        },
+        combiner_intercepts={label: float(model.combiner_intercept[OUTCOMES.index(label)]) for label in (best, second)},
+    )
+
+
+def _as_dict(row: np.ndarray) -> dict[str, float]:
+    return {label: float(value) for label, value in zip(OUTCOMES, row, strict=True)}
+
+
+def _top_features(classifier: ClaimClassifier, rows: Any, outcome: int) -> list[Contribution]:
+    names = classifier.model.features.terms
+    weights = classifier.model.text_coef[outcome]
+    terms = [Contribution(names[j], float(v), float(weights[j])) for j, v in zip(rows.indices, rows.data, strict=True)]
+    return sorted(terms, key=lambda c: -abs(c.contribution))[:TOP_FEATURES]
+
+
+def _combiner_terms(inputs: np.ndarray, names: list[str], weights: np.ndarray) -> list[Contribution]:
+    terms = [Contribution(n, float(v), float(w)) for n, v, w in zip(names, inputs, weights, strict=True) if v != 0.0]
+    return sorted(terms, key=lambda c: -abs(c.contribution))

@@ -1,0 +1,93 @@
+"""Terminal views of explanations and rule statistics (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .explain import Contribution, Explanation
+from .labels import DISPLAY_NAMES
+from .output import LABEL_COLOURS
+from .rulestats import RuleStats
+
+
+def print_explanation(explanation: Explanation, console: Any = None) -> None:
+    console = console or Console()
+    shown = explanation.label or "none"
+    sentence = Text(explanation.sentence)
+    for hit in explanation.rule_hits:
+        sentence.stylize(f"bold underline {LABEL_COLOURS[hit.label]}", hit.start, hit.end)
+    console.print(sentence)
+    console.print(
+        Text("label: ").append(DISPLAY_NAMES[shown], style=f"bold {LABEL_COLOURS[shown]}")
+        + Text(f"  confidence {explanation.confidence:.3f}  runner-up {DISPLAY_NAMES[explanation.runner_up]}")
+    )
+    hits = Table(title="rules that fired", title_justify="left")
+    for column in ("rule", "label", "weight", "matched"):
+        hits.add_column(column)
+    for hit in explanation.rule_hits:
+        hits.add_row(hit.rule_id, hit.label, f"{hit.weight:g}", f"{hit.text!r} [{hit.start}:{hit.end}]")
+    for guard, start, end in explanation.guards:
+        hits.add_row(guard, "(guard)", "", f"{explanation.sentence[start:end]!r} [{start}:{end}]")
+    console.print(hits if explanation.rule_hits or explanation.guards else "no rule fired")
+    for label, features in explanation.model_features.items():
+        console.print(_contributions(f"model features for {DISPLAY_NAMES[label]}", features))
+    scores = Table(title="scores by source", title_justify="left")
+    scores.add_column("")
+    for label in explanation.scores:
+        scores.add_column(DISPLAY_NAMES[label][:8], justify="right")
+    for name, row in (
+        ("rules", explanation.rules_scores),
+        ("model", explanation.model_scores),
+        ("hybrid", explanation.scores),
+    ):
+        scores.add_row(name, *[f"{row[label]:.3f}" for label in explanation.scores])
+    console.print(scores)
+    for label, terms in explanation.combiner.items():
+        title = f"hybrid logit for {DISPLAY_NAMES[label]} (intercept {explanation.combiner_intercepts[label]:+.3f})"
+        console.print(_contributions(title, terms))
+
+
+def _contributions(title: str, items: Sequence[Contribution]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("input", "value", "weight", "value x weight"):
+        table.add_column(column, justify="left" if column == "input" else "right")
+    for item in items:
+        table.add_row(item.name, f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
+    return table
+
+
+def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_errors: bool, data_size: int) -> None:
+    console = Console()
+    table = Table(title=f"rules on {data_size} labelled sentences", title_justify="left")
+    for column in ("rule", "label", "fired", "coverage", "precision", "conflicts with", "flag"):
+        table.add_column(column)
+    for entry in stats:
+        precision = entry.precision
+        flag = (
+            "LOW PRECISION"
+            if precision is not None and precision < min_precision
+            else ("never fired" if not entry.fired else "")
+        )
+        conflicts = ", ".join(f"{rule} ({n})" for rule, n in entry.conflicts.most_common(3))
+        table.add_row(
+            entry.rule_id,
+            entry.label,
+            str(entry.fired),
+            f"{entry.coverage:.1%}",
+            "-" if precision is None else f"{precision:.2f}",
+            conflicts,
+            flag,
+        )
+    console.print(table)
+    flagged = [e.rule_id for e in stats if e.precision is not None and e.precision < min_precision]
+    if flagged:
+        console.print(f"LOW PRECISION (below {min_precision:g}): {', '.join(flagged)}")
+    if show_errors:
+        for entry in stats:
+            for gold, text in entry.errors:
+                console.print(Text(f"{entry.rule_id} fired on a {gold} sentence: ", style="bold") + Text(text))

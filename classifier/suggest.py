@@ -1,0 +1,85 @@
+"""Which sentences most deserve a human label: uncertain, contested, near the boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .labels import OUTCOMES
+
+if TYPE_CHECKING:
+    from .api import ClaimClassifier
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A sentence to label, why it was chosen, and the classifier's guesses."""
+
+    doc: str
+    text: str
+    priority: float
+    reasons: tuple[str, ...]
+    hybrid: str
+    rules: str
+    model: str
+    margin: float
+
+    def to_record(self) -> dict[str, Any]:
+        """A row for ``claims train --data``: fill in ``label`` (left empty on purpose)."""
+        return {
+            "text": self.text,
+            "label": "",
+            "doc": self.doc,
+            "suggested_label": self.hybrid,
+            "priority": round(self.priority, 4),
+            "reasons": list(self.reasons),
+            "rules_label": self.rules,
+            "model_label": self.model,
+        }
+
+
+def suggest(
+    classifier: ClaimClassifier, sentences: Sequence[tuple[str, str]], limit: int | None = None
+) -> list[Suggestion]:
+    """Rank (doc, sentence) pairs by how much a human label would teach the model.
+
+    Priority = 1 - margin between the hybrid's two best outcomes, plus 0.5 when
+    rules and model disagree (each only counted when the rules fired at all).
+    """
+    texts = [text for _doc, text in sentences]
+    if not texts:
+        return []
+    hybrid = classifier.scores(texts, mode="hybrid")
+    rules = classifier.scores(texts, mode="rules")
+    model = classifier.scores(texts, mode="model")
+    top_two = np.sort(hybrid, axis=1)[:, -2:]
+    margins = top_two[:, 1] - top_two[:, 0]
+    suggestions = []
+    for i, (doc, text) in enumerate(sentences):
+        rules_label, model_label = OUTCOMES[rules[i].argmax()], OUTCOMES[model[i].argmax()]
+        reasons = []
+        priority = 1.0 - float(margins[i])
+        if margins[i] < 0.2:
+            reasons.append("near the decision boundary")
+        if hybrid[i].max() < 0.5:
+            reasons.append("low confidence")
+        if rules_label != "none" and rules_label != model_label:
+            reasons.append("rules and model disagree")
+            priority += 0.5
+        suggestions.append(
+            Suggestion(
+                doc,
+                text,
+                priority,
+                tuple(reasons),
+                OUTCOMES[hybrid[i].argmax()],
+                rules_label,
+                model_label,
+                float(margins[i]),
+            )
+        )
+    suggestions.sort(key=lambda s: -s.priority)
+    return suggestions[:limit] if limit else suggestions
