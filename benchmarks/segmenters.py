@@ -84,9 +84,9 @@ def main() -> None:
             split(seed)
             split(tricky)
         rate = repeats * (len(seed_gold) + len(tricky_gold)) / (time.perf_counter() - began)
-        print(
-            f"{name:28} {seed_errors:>4} of {len(seed_gold):<4} {tricky_errors:>6} of {len(tricky_gold):<4} {rate:12,.0f}"
-        )
+        seed_cell = f"{seed_errors} of {len(seed_gold)}"
+        tricky_cell = f"{tricky_errors} of {len(tricky_gold)}"
+        print(f"{name:28} {seed_cell:>11} {tricky_cell:>13} {rate:12,.0f}")
 
 
 if __name__ == "__main__":
