@@ -10,6 +10,8 @@ Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -77,42 +79,85 @@ def label(
     rule hits behind it. Example: claims label fixtures/rejoinder.txt
     """
     from .api import ClaimClassifier
-    from .inputs import Document, read_document
 
     if text is None and not files:
         raise typer.BadParameter("give FILE arguments, '-' for standard input, or --text", param_hint="FILES")
     if text is not None and files:
         raise typer.BadParameter("give either FILE arguments or --text, not both", param_hint="--text")
-    documents = (
-        [Document("<text>", text)] if text is not None else [read_document(f, strict=strict) for f in files or []]
-    )
     classifier = ClaimClassifier.load(model, rules=rules or [])
     chosen = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.jsonl)
-    _write_labels(classifier, documents, chosen, mode.value, min_confidence, force_label)
+    options = {"mode": mode.value, "min_confidence": min_confidence, "force_label": force_label}
+    if chosen is OutputFormat.table:
+        _print_tables(classifier, files or [], text, strict, options)
+    else:
+        _stream_records(classifier, files or [], text, strict, options, chosen.value)
 
 
-def _write_labels(
-    classifier: Any, documents: list[Any], chosen: OutputFormat, mode: str, min_confidence: float, force: bool
-) -> None:
-    from .output import print_table, records, write_csv, write_json, write_jsonl
+def _print_tables(classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any]) -> None:
+    """The table view: whole documents, for reading."""
+    from .inputs import Document, read_document
+    from .output import print_table
 
-    options = {"mode": mode, "min_confidence": min_confidence, "force_label": force}
-    all_rows: list[dict[str, Any]] = []
-    for number, document in enumerate(documents):
+    documents = [Document("<text>", text)] if text is not None else [read_document(f, strict=strict) for f in files]
+    for document in documents:
         predictions = classifier.label_text(document.text, **options)
         if not predictions:
             print(f"claims: {document.name}: no sentences (empty input)", file=sys.stderr)
-        if chosen is OutputFormat.table:
-            print_table(document.name, predictions)
-        elif chosen is OutputFormat.jsonl:
-            write_jsonl(records(document.name, predictions), sys.stdout)
-        elif chosen is OutputFormat.csv:
-            write_csv(records(document.name, predictions), sys.stdout, header=number == 0)
-        else:
-            all_rows.extend(records(document.name, predictions))
-    if chosen is OutputFormat.json:
-        write_json(all_rows, sys.stdout)
-    sys.stdout.flush()
+        print_table(document.name, predictions)
+
+
+def _stream_records(
+    classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any], output_format: str
+) -> None:
+    """Machine formats: read and label each document piece by piece, writing as we go."""
+    from dataclasses import replace
+
+    from .output import RecordWriter
+
+    writer = RecordWriter(output_format, sys.stdout)
+    for name, pieces in _document_pieces(files, text, strict):
+        index = 0
+        for offset, piece in pieces:
+            for prediction in classifier.label_text(piece, **options):
+                shifted = replace(prediction, start=prediction.start + offset, end=prediction.end + offset)
+                writer.write(name, index, shifted)
+                index += 1
+        if index == 0:
+            print(f"claims: {name}: no sentences (empty input)", file=sys.stderr)
+    writer.close()
+
+
+def _document_pieces(files: list[str], text: str | None, strict: bool) -> Any:
+    """(name, pieces) for each input; pieces are (offset, text) in reading order."""
+    from .inputs import open_input
+    from .streaming import iter_pieces
+
+    if text is not None:
+        yield "<text>", iter([(0, text)])
+        return
+    for location in files:
+        with open_input(location) as (name, stream, size), _progress(name, size) as advance:
+            yield name, iter_pieces(stream, name, strict=strict, on_bytes=advance)
+
+
+#: Inputs larger than this show a progress bar when standard error is a terminal.
+PROGRESS_BYTES = 5 << 20
+
+
+@contextmanager
+def _progress(name: str, size: int | None) -> Iterator[Any]:
+    """A byte-counting progress bar on a terminal for large files; a no-op otherwise."""
+    if size is None or size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"labelling {name}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True)
+    ) as bar:
+        task = bar.add_task(name, total=size)
+        yield lambda n: bar.advance(task, n)
 
 
 @app.command()

@@ -11,7 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import typer
 
 from .errors import ClassifierError
@@ -56,7 +55,7 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             _error("interrupted")
             raise typer.Exit(130) from None
-        except (click.ClickException, typer.Exit, typer.Abort, SystemExit):
+        except (typer.TyperException, typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # the promise is: never a traceback
             _error(f"internal error ({type(exc).__name__}: {exc}); please report it")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -47,6 +50,27 @@ def read_document(location: str, *, strict: bool = False) -> Document:
     except OSError as exc:
         raise InputError(f"{location}: cannot read ({exc.strerror})") from exc
     return Document(location, decode(data, location, strict=strict))
+
+
+@contextmanager
+def open_input(location: str) -> Iterator[tuple[str, BinaryIO, int | None]]:
+    """Open a file (or ``-``) for reading bytes: (name, stream, size in bytes if known)."""
+    if location == STDIN:
+        yield "<stdin>", sys.stdin.buffer, None
+        return
+    path = Path(location)
+    if path.is_dir():
+        raise InputError(f"{location}: is a directory; give the statement files inside it")
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as exc:
+        raise InputError(f"{location}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{location}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{location}: cannot read ({exc.strerror})") from exc
+    with handle:
+        yield location, handle, path.stat().st_size
 
 
 def decode(data: bytes, name: str, *, strict: bool = False) -> str:

@@ -65,6 +65,29 @@ def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str], *, header: bool =
     stream.write(buffer.getvalue())
 
 
+class RecordWriter:
+    """Writes records as they come (JSONL, CSV, or one JSON array), so output can stream."""
+
+    def __init__(self, output_format: str, stream: IO[str]) -> None:
+        self.format, self.stream, self.count = output_format, stream, 0
+
+    def write(self, doc: str, index: int, prediction: Prediction) -> None:
+        row = {"doc": doc, "index": index, **prediction.to_dict()}
+        if self.format == "jsonl":
+            write_jsonl([row], self.stream)
+        elif self.format == "csv":
+            write_csv([row], self.stream, header=self.count == 0)
+        else:
+            self.stream.write("[\n" if self.count == 0 else ",\n")
+            self.stream.write(json.dumps(row, ensure_ascii=False, indent=2))
+        self.count += 1
+
+    def close(self) -> None:
+        if self.format == "json":
+            self.stream.write("[]\n" if self.count == 0 else "\n]\n")
+        self.stream.flush()
+
+
 def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = None) -> None:
     """A readable table: label in its colour, confidence with a bar, cue words highlighted."""
     from rich.console import Console

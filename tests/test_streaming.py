@@ -1,0 +1,75 @@
+"""Large inputs: piecewise reading gives the same sentences, memory stays bounded, pipes close cleanly."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from classifier import InputError, streaming
+from classifier.segment import split_sentences
+
+from .conftest import SEED_TEXT
+
+
+def spans_by_pieces(data: bytes) -> list[tuple[int, int]]:
+    spans = []
+    for offset, piece in streaming.iter_pieces(io.BytesIO(data), "test"):
+        spans.extend((offset + s.start, offset + s.end) for s in split_sentences(piece))
+    return spans
+
+
+def test_pieces_give_the_same_sentences_as_the_whole_text(monkeypatch):
+    monkeypatch.setattr(streaming, "PIECE_CHARS", 500)
+    monkeypatch.setattr(streaming, "_READ_BYTES", 300)
+    seed = SEED_TEXT.read_text(encoding="utf-8")
+    text = "\n\n".join([seed] * 5) + "\n- a bullet\n- another\nLast line. The end."
+    whole = [(s.start, s.end) for s in split_sentences(text)]
+    assert spans_by_pieces(text.encode("utf-8")) == whole
+
+
+def test_text_without_paragraph_breaks_is_cut_between_sentences(monkeypatch):
+    monkeypatch.setattr(streaming, "PIECE_CHARS", 200)
+    monkeypatch.setattr(streaming, "_READ_BYTES", 128)
+    text = " ".join(f"Sentence number {i} says \u00e9t\u00e9 happened." for i in range(300))
+    assert spans_by_pieces(text.encode("utf-8")) == [(s.start, s.end) for s in split_sentences(text)]
+
+
+def test_one_megabyte_sentence_without_punctuation(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("word " * 210_000, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier", "label", str(path), "--format", "jsonl"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0]["start"] == 0 and records[-1]["end"] == len("word " * 210_000) - 1
+
+
+def test_invalid_utf8_across_reads_is_replaced_and_reported_once(monkeypatch):
+    monkeypatch.setattr(streaming, "_READ_BYTES", 7)
+    data = "Caf\u00e9 talks. ".encode() * 3 + b"\xff\xfe bad. " + "\u00e9t\u00e9.".encode()  # 3 x 13 bytes first
+    with pytest.warns(UserWarning, match="first bad byte at 39"):
+        text = "".join(piece for _offset, piece in streaming.iter_pieces(io.BytesIO(data), "x"))
+    assert text.count("\ufffd") == 2 and text.startswith("Caf\u00e9")
+
+
+def test_strict_refuses_invalid_utf8():
+    with pytest.raises(InputError, match="not valid UTF-8 at byte 4"):
+        list(streaming.iter_pieces(io.BytesIO(b"abcd\xff"), "x", strict=True))
+
+
+@pytest.mark.slow
+def test_broken_pipe_into_head_is_quiet(tmp_path):
+    path = tmp_path / "many.txt"
+    path.write_text(SEED_TEXT.read_text(encoding="utf-8") * 200, encoding="utf-8")
+    command = f"{sys.executable} -m classifier label {path} --format jsonl | head -n 1"
+    result = subprocess.run(
+        ["bash", "-c", "set -o pipefail; " + command], capture_output=True, text=True, env={**os.environ}
+    )
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
