@@ -24,11 +24,19 @@ def atomic_path(out: Path, *, force: bool = False) -> Iterator[Path]:
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     os.close(handle)
     temporary = Path(name)
+    temporary.chmod(0o666 & ~current_umask())  # mkstemp makes it private; the result is an ordinary file
     try:
         yield temporary
         os.replace(temporary, out)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomically(out: Path, text: str, *, force: bool = False) -> None:

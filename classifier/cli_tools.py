@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     app.command()(explain)
     app.command()(suggest)
     app.command()(corpus)
+    app.command()(report)
     app.add_typer(rules_app, name="rules")
 
 
@@ -162,6 +163,37 @@ def suggest(
     lines = "".join(json.dumps(s.to_record(), ensure_ascii=False) + "\n" for s in suggestions)
     write_text_atomically(out, lines, force=force)
     print(f"wrote {len(suggestions)} suggestions to {out}", file=sys.stderr)
+
+
+@handles_errors
+def report(
+    files: Annotated[list[str], typer.Argument(help="Statement files to include, one section each.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
+    title: Annotated[str, typer.Option(help="Title of the report.")] = "Claims report",
+    model: ModelOption = None,
+    rules: RulesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+) -> None:
+    """Write one self-contained HTML page: each statement with its claims marked.
+
+    Sentences are shaded by label (colour-blind-safe palette); hover or Tab to
+    a sentence for its label, confidence and rule hits. Includes a legend and a
+    bar chart of labels per statement (and for all statements together).
+    Works opened from disk, with no network. Example:
+    claims report fixtures/rejoinder.txt -o report.html
+    """
+    from .api import ClaimClassifier
+    from .atomic import write_text_atomically
+    from .inputs import read_document
+    from .report import LabelledDocument, render_report
+
+    classifier = ClaimClassifier.load(model, rules=rules or [])
+    documents = []
+    for location in files:
+        document = read_document(location)
+        documents.append(LabelledDocument(document.name, document.text, classifier.label_text(document.text)))
+    write_text_atomically(out, render_report(documents, title=title), force=force)
+    print(f"wrote {out}", file=sys.stderr)
 
 
 @handles_errors

@@ -55,7 +55,10 @@ class RuleMatcher:
             if match is None:
                 continue
             if isinstance(item, Guard):
-                guard_spans.append((match.start(), _clause_end(sentence, match.end()), item.applies_to))
+                end = _clause_end(sentence, match.end())
+                if item.scope == "closed_clause" and end == len(sentence):
+                    continue  # no break closes the clause: the frame is the main clause itself
+                guard_spans.append((match.start(), end, item.applies_to))
                 continue
             previous = found.get(item.id)
             if previous is None or match.start() < previous.start:
@@ -69,7 +72,8 @@ class RuleMatcher:
         for guard in self.rulebook.guards:
             for pattern in guard.patterns:
                 match = pattern.regex.search(sentence)
-                if match:
+                closed = _clause_end(sentence, match.end()) < len(sentence) if match else False
+                if match and (guard.scope != "closed_clause" or closed):
                     spans.append((guard.id, match.start(), match.end()))
                     break
         return spans

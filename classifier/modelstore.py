@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .atomic import current_umask
 from .errors import ModelError
 from .features import FeatureUnion, TfidfFeatures
 from .labels import CLAIM_LABELS, OUTCOMES
@@ -112,7 +113,7 @@ def save_model(
         raise ModelError(f"{target}: already exists; choose another --out or pass --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(0o777 & ~_current_umask())  # mkdtemp makes it private; a model folder is not
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a model folder is not
     try:
         _write_contents(model, staging, extra_files or {})
         if target.exists():
@@ -126,12 +127,6 @@ def save_model(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def file_sha256(path: Path) -> str:

@@ -11,6 +11,9 @@ on word boundaries, with any run of non-word characters between two tokens:
 ``(warn|caution)~`` the inflections of each single-word alternative
 ``any?``           an optional token (also ``(a|the)?``)
 ``*``              exactly one word
+``#``              a number: 51, 2(4), 1514, 2.3, or a roman numeral (XV)
+``*ing``           any word ending in the given letters (at least two)
+``^ ...``          (first token only) the pattern must start the sentence
 ``..3``            a gap of zero to three words (``...`` is ``..4``)
 =================  ==========================================================
 
@@ -31,6 +34,10 @@ _GAP = re.compile(r"^\.\.(\d+)$")
 _WORD = re.compile(r"^\w[\w'\u2019.\-]*$")
 _SEPARATOR = r"[\W_]+"
 _ANY_WORD = r"[^\W_]+(?:['\u2019\-][^\W_]+)*"
+_NUMBER = r"(?:\d+(?:[.,/-]\d+)*(?:\(\w{1,4}\))?|[ivxlcdm]{1,7})"
+_SUFFIX = re.compile(r"^[a-z]{2,}$")
+# The start of a sentence, allowing opening quotes and brackets before the first word.
+_SENTENCE_START = r"^[\s\"'\u201c\u2018(\[]*"
 _MAX_GAP = 8
 
 
@@ -53,14 +60,17 @@ class _Token:
 
 def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> CompiledPattern:
     """Compile one pattern; raise RuleError with the reason if it is malformed."""
-    tokens = _parse_sequence(source.strip(), irregular, source)
+    stripped = source.strip()
+    anchored = stripped.startswith("^ ")
+    tokens = _parse_sequence(stripped[2:] if anchored else stripped, irregular, source)
     if not tokens or all(t.optional or t.is_gap for t in tokens):
         raise RuleError(f"pattern {source!r} has no required word")
     if tokens[0].is_gap or tokens[-1].is_gap or tokens[0].optional:
         raise RuleError(f"pattern {source!r} may not start with an optional token or start or end with a gap")
     body = _join(tokens)
     try:
-        regex = re.compile(r"(?<![\w])" + body + r"(?![\w])", re.IGNORECASE)
+        start = _SENTENCE_START if anchored else r"(?<![\w])"
+        regex = re.compile(start + body + r"(?![\w])", re.IGNORECASE)
     except re.error as exc:  # pragma: no cover - tokens are escaped, kept as a guard
         raise RuleError(f"pattern {source!r} does not compile: {exc}") from exc
     return CompiledPattern(source, regex, _triggers(tokens))
@@ -131,6 +141,10 @@ def _parse_token(raw: str, irregular: Mapping[str, list[str]], source: str) -> _
         return _Token(f"(?:{_SEPARATOR}{_ANY_WORD}){{0,{size}}}", False, None, is_gap=True)
     if raw == "*":
         return _Token(_ANY_WORD, optional, None)
+    if raw == "#":
+        return _Token(_NUMBER, optional, None)
+    if raw.startswith("*") and _SUFFIX.match(raw[1:]):
+        return _Token(rf"[^\W_]{{2,}}{re.escape(raw[1:].lower())}", optional, None)
     if raw.startswith("(") and raw.endswith(")~"):
         words = _split_top_level(raw[1:-2], "|", source)
         if not all(_WORD.match(w.strip()) for w in words):

@@ -22,7 +22,8 @@ from .patterns import CompiledPattern, compile_pattern
 
 MIN_WEIGHT, MAX_WEIGHT = 0.0, 5.0
 _RULE_KEYS = {"id", "label", "weight", "description", "patterns", "match", "not_match", "enabled"}
-_GUARD_KEYS = {"id", "description", "patterns", "applies_to", "match", "not_match"}
+_GUARD_KEYS = {"id", "description", "patterns", "applies_to", "match", "not_match", "scope"}
+GUARD_SCOPES = ("to_clause_end", "closed_clause")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Guard:
     description: str
     patterns: tuple[CompiledPattern, ...]
     applies_to: frozenset[str]
+    scope: str  # "to_clause_end": up to the next break or the end; "closed_clause": only if a break closes it
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
     origin: str
@@ -186,7 +188,10 @@ def _build_rule(path: Path, table: Mapping[str, Any], irregular: Mapping[str, li
 def _build_guard(path: Path, table: Mapping[str, Any], irregular: Mapping[str, list[str]]) -> Guard:
     guard_id = table["id"]
     where = f"{path.name}: guard {guard_id}"
-    _check_keys(where, table, _GUARD_KEYS, required=_GUARD_KEYS)
+    _check_keys(where, table, _GUARD_KEYS, required=_GUARD_KEYS - {"scope"})
+    scope = table.get("scope", "to_clause_end")
+    if scope not in GUARD_SCOPES:
+        raise RuleError(f"{where}: scope must be one of {', '.join(GUARD_SCOPES)}")
     applies_to = table["applies_to"]
     if not isinstance(applies_to, list) or not applies_to or any(a not in CLAIM_LABELS for a in applies_to):
         raise RuleError(f"{where}: applies_to must list labels among {', '.join(CLAIM_LABELS)}")
@@ -195,6 +200,7 @@ def _build_guard(path: Path, table: Mapping[str, Any], irregular: Mapping[str, l
         description=_text(where, table, "description"),
         patterns=_patterns(where, table, irregular),
         applies_to=frozenset(applies_to),
+        scope=scope,
         must_match=_examples(where, table, "match"),
         must_not_match=_examples(where, table, "not_match"),
         origin=str(path),

@@ -45,6 +45,12 @@ def test_inflections(word, forms):
         ("pakistan's", "Pakistan\u2019s", True),  # straight apostrophe matches curly
         ("art. 51", "under Art. 51", True),
         ("hold~ * accountable", "held them accountable", True),
+        ("article #", "under Article 2(4) of the Charter", True),
+        ("resolution #", "General Assembly resolution 1514 (XV)", True),
+        ("resolution #", "the resolution adopted today", False),
+        ("^ *ing", "\u201cRecalling its pledge, we act.", True),
+        ("^ *ing", "We are recalling its pledge.", False),
+        ("^ *ing", "King of the north", False),  # a suffix needs letters before it
     ],
 )
 def test_matching(pattern, text, expected):
@@ -53,7 +59,19 @@ def test_matching(pattern, text, expected):
 
 @pytest.mark.parametrize(
     "pattern",
-    ["(warn", "warn)", "..3 warn", "warn ..3", "warn ..9 now", "any? warn", "(a|)", "<script>", "(a b|c)~"],
+    [
+        "(warn",
+        "warn)",
+        "..3 warn",
+        "warn ..3",
+        "warn ..9 now",
+        "any? warn",
+        "(a|)",
+        "<script>",
+        "(a b|c)~",
+        "*i",
+        "x ^ y",
+    ],
 )
 def test_malformed_patterns_are_refused(pattern):
     with pytest.raises(RuleError):
