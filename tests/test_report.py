@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from classifier.cli import app
 
-from .conftest import REPO, SEED_TEXT
+from .conftest import SEED_TEXT
 
 
 class SentenceCollector(HTMLParser):
