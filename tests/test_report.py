@@ -153,9 +153,12 @@ document.getElementById('f').onload = function () {
   var out = document.getElementById('result');
   if (!d) { out.textContent = 'no document'; return; }
   var spans = d.querySelectorAll('span.s');
-  var visible = Array.prototype.every.call(spans, function (s) { var r = s.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  var visible = Array.prototype.every.call(spans, function (s) {
+    var r = s.getBoundingClientRect(); return r.width > 0 && r.height > 0;
+  });
   var bars = d.querySelectorAll('svg.chart rect.bar');
   var drawn = Array.prototype.some.call(bars, function (b) { return b.getBBox().width > 0; });
-  out.textContent = (spans.length === 19 && visible && drawn) ? 'ok' : ('bad ' + spans.length + ' ' + visible + ' ' + drawn);
+  var good = spans.length === 19 && visible && drawn;
+  out.textContent = good ? 'ok' : ('bad ' + spans.length + ' ' + visible + ' ' + drawn);
 };
 </script></body></html>"""
