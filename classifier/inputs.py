@@ -35,21 +35,8 @@ def read_document(location: str, *, strict: bool = False) -> Document:
     U+FFFD and a DecodingWarning is issued, or refused with ``strict``.
     Binary files (with NUL bytes) and folders are refused.
     """
-    if location == STDIN:
-        data = sys.stdin.buffer.read()
-        return Document("<stdin>", decode(data, "<stdin>", strict=strict))
-    path = Path(location)
-    if path.is_dir():
-        raise InputError(f"{location}: is a directory; give the statement files inside it")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{location}: no such file") from exc
-    except PermissionError as exc:
-        raise InputError(f"{location}: permission denied") from exc
-    except OSError as exc:
-        raise InputError(f"{location}: cannot read ({exc.strerror})") from exc
-    return Document(location, decode(data, location, strict=strict))
+    with open_input(location) as (name, stream, _size):
+        return Document(name, decode(stream.read(), name, strict=strict))
 
 
 @contextmanager
