@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # scikit-learn is only imported by to_sklearn()
     from .explain import Explanation
 
 
+#: Sentences vectorised at once: large enough for numpy to pay off, small enough to bound memory.
+_CHUNK = 2048
+
+
 class ClaimClassifier:
     """Labels sentences of official statements with the five claim types.
 
@@ -106,11 +110,19 @@ class ClaimClassifier:
         evidence = self.matcher.evidence_matrix(hits)
         if mode == "rules":
             return hybrid.rules_scores(evidence)
-        model_probabilities = hybrid.model_scores(self.model, self.model.features.transform(sentences))
+        model_probabilities = self._model_scores(sentences)
         if mode == "model":
             return model_probabilities
         fired = fired_matrix(hits, self.model.combiner_rules)
         return hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired)
+
+    def _model_scores(self, sentences: Sequence[str]) -> np.ndarray:
+        """Text-model probabilities, computed in chunks so memory stays bounded for big batches."""
+        parts = [
+            hybrid.model_scores(self.model, self.model.features.transform(sentences[i : i + _CHUNK]))
+            for i in range(0, len(sentences), _CHUNK)
+        ]
+        return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
 
     def _label(
         self,
@@ -123,7 +135,8 @@ class ClaimClassifier:
         hybrid.check_mode(mode)
         if not sentences:
             return []
-        hits = [self.matcher.hits(s) for s in sentences]
+        # Model mode uses no rules, so it neither runs nor reports them.
+        hits = [self.matcher.hits(s) for s in sentences] if mode != "model" else [()] * len(sentences)
         scores = self._scores(sentences, hits, mode)
         decision = hybrid.decide(scores, min_confidence=min_confidence, force_label=force_label)
         results = []

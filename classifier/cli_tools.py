@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import ModelOption, ReportFormat, RulesOption, handles_errors
+from .cli_common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
 from .errors import RuleError
 
 rules_app = typer.Typer(help="List, check and measure the keyword rules.", no_args_is_help=True)
@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command()(suggest)
     app.command()(corpus)
     app.command()(report)
+    app.command("label-dataset")(label_dataset)
     app.add_typer(rules_app, name="rules")
 
 
@@ -194,6 +195,49 @@ def report(
         documents.append(LabelledDocument(document.name, document.text, classifier.label_text(document.text)))
     write_text_atomically(out, render_report(documents, title=title), force=force)
     print(f"wrote {out}", file=sys.stderr)
+
+
+@handles_errors
+def label_dataset(
+    source: Annotated[str, typer.Argument(help="A .jsonl, .csv, .parquet file or a datasets save_to_disk folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .parquet or .jsonl.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    doc_column: Annotated[
+        str | None, typer.Option(help="Column naming each row's document (default: 'doc' or the row number).")
+    ] = None,
+    sentences: Annotated[
+        bool, typer.Option("--sentences", help="Each row is already one sentence: do not split.")
+    ] = False,
+    num_proc: Annotated[int, typer.Option(min=1, help="Worker processes for datasets.map.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per batch.")] = 1000,
+    mode: Annotated[Mode, typer.Option(help="hybrid, rules or model.")] = Mode.hybrid,
+    model: ModelOption = None,
+    rules: RulesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+) -> None:
+    """Label a large corpus with datasets.map (batched, multi-process), in flat memory.
+
+    Writes one row per sentence with the same fields as 'claims label'. The
+    output file appears only when complete. Needs the 'train' extra (datasets).
+    Example: claims label-dataset archive.parquet -o labelled.parquet --num-proc 2
+    """
+    from .api import ClaimClassifier
+    from .bulk import label_dataset as run
+
+    classifier = ClaimClassifier.load(model, rules=rules or [])
+    rows = run(
+        classifier,
+        source,
+        out,
+        text_column=text_column,
+        doc_column=doc_column,
+        sentences=sentences,
+        num_proc=num_proc,
+        batch_size=batch_size,
+        force=force,
+        options={"mode": mode.value},
+    )
+    print(f"wrote {rows} labelled sentences to {out}", file=sys.stderr)
 
 
 @handles_errors

@@ -36,7 +36,8 @@ class Prediction:
     (``label_text``) or into the sentence itself (``label_sentences``), so
     ``source_text[start:end] == text`` always holds. ``label`` is ``None``
     when the sentence carries no claim or the confidence is below
-    ``min_confidence``; ``scores`` still shows every outcome.
+    ``min_confidence``; ``scores`` still shows every outcome. ``evidence``
+    lists the rule hits (empty in ``model`` mode, which runs no rules).
     """
 
     text: str

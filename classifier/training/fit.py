@@ -91,8 +91,17 @@ def fit_text_model(
     """TF-IDF + multinomial logistic regression on the given sentences."""
     vectorizer = make_vectorizer(settings)
     matrix = vectorizer.fit_transform(texts)
-    classifier = make_classifier(settings.C, settings.seed).fit(matrix, labels)
+    with single_threaded_blas():
+        classifier = make_classifier(settings.C, settings.seed).fit(matrix, labels)
     return vectorizer, classifier
+
+
+def single_threaded_blas() -> Any:
+    """Fits run with one BLAS thread, in workers and in the main process alike, so the
+    coefficients do not depend on the machine's core count or on parallel folds."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def fit_model(
@@ -110,7 +119,8 @@ def fit_model(
     hits = [matcher.hits(t) for t in texts]
     rule_ids = tuple(rule.id for rule in matcher.rulebook.rules)
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
-    combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels)
+    with single_threaded_blas():
+        combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels)
     order = _outcome_order(classifier)
     features = FeatureUnion(
         [
@@ -133,18 +143,37 @@ def fit_model(
 def out_of_fold_probabilities(
     texts: Sequence[str], labels: Sequence[str], groups: Sequence[str], settings: TrainSettings
 ) -> np.ndarray:
-    """Each sentence's model probabilities from a model that never saw its statement."""
+    """Each sentence's model probabilities from a model that never saw its statement.
+
+    The folds are fitted in parallel worker processes (one per core); each
+    fold's result is the same as a sequential fit, so the outcome does not
+    depend on the number of cores.
+    """
+    from joblib import Parallel, delayed
+
     n_groups = len(set(groups))
     folds = GroupKFold(n_splits=min(settings.folds, n_groups), shuffle=True, random_state=settings.seed)
-    result = np.zeros((len(texts), len(OUTCOMES)))
     text_array = np.asarray(texts, dtype=object)
     label_array = np.asarray(labels, dtype=object)
-    for train_index, test_index in folds.split(text_array, label_array, groups):
-        vectorizer, classifier = fit_text_model(list(text_array[train_index]), list(label_array[train_index]), settings)
-        probabilities = classifier.predict_proba(vectorizer.transform(list(text_array[test_index])))
-        for column, label in enumerate(classifier.classes_):
-            result[test_index, OUTCOMES.index(label)] = probabilities[:, column]
+    splits = list(folds.split(text_array, label_array, groups))
+    fitted = Parallel(n_jobs=-1)(
+        delayed(_fold_probabilities)(
+            list(text_array[train]), list(label_array[train]), list(text_array[test]), settings
+        )
+        for train, test in splits
+    )
+    result = np.zeros((len(texts), len(OUTCOMES)))
+    for (_train, test), (classes, probabilities) in zip(splits, fitted, strict=True):
+        for column, label in enumerate(classes):
+            result[test, OUTCOMES.index(label)] = probabilities[:, column]
     return result
+
+
+def _fold_probabilities(
+    train_texts: list[str], train_labels: list[str], test_texts: list[str], settings: TrainSettings
+) -> tuple[list[str], np.ndarray]:
+    vectorizer, classifier = fit_text_model(train_texts, train_labels, settings)
+    return list(classifier.classes_), classifier.predict_proba(vectorizer.transform(test_texts))
 
 
 def grouped_holdout(examples: Sequence[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:

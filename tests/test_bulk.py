@@ -1,0 +1,95 @@
+"""Labelling corpora: label-dataset with datasets.map, and the classifier inside Dask."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+
+pytest.importorskip("datasets")
+
+STATEMENTS = [
+    {"doc": "a", "text": "We call upon both parties to cease fire. The talks were held in Geneva."},
+    {"doc": "b", "text": "The ministry warned of grave consequences. We remain committed to dialogue."},
+    {"doc": "c", "text": ""},
+]
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_label_dataset_splits_rows_into_sentences_like_claims_label(tmp_path, classifier):
+    source = write_jsonl(tmp_path / "in.jsonl", STATEMENTS)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        app, ["label-dataset", str(source), "-o", str(out), "--num-proc", "2", "--batch-size", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = [(s["doc"], p.text, p.label) for s in STATEMENTS for p in classifier.label_text(s["text"])]
+    assert [(r["doc"], r["text"], r["label"]) for r in rows] == expected
+    assert set(rows[0]) == {
+        "doc",
+        "index",
+        "start",
+        "end",
+        "text",
+        "label",
+        "confidence",
+        "scores",
+        "source",
+        "evidence",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]  # scratch folder removed
+
+
+def test_label_dataset_parquet_with_sentences_and_a_text_column(tmp_path, classifier):
+    import pyarrow.parquet as pq
+
+    sentences = ["We urge restraint.", "The ministry accused the rebels of shelling the town. Twice."]
+    source = write_jsonl(tmp_path / "in.jsonl", [{"sentence": s} for s in sentences])
+    out = tmp_path / "out.parquet"
+    args = ["label-dataset", str(source), "-o", str(out), "--text-column", "sentence", "--sentences"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pylist()
+    expected = [p.label for p in classifier.label_sentences(sentences)]  # rows are not split with --sentences
+    assert [(r["doc"], r["text"], r["label"]) for r in table] == [
+        ("0", sentences[0], expected[0]),
+        ("1", sentences[1], expected[1]),
+    ]
+
+
+def test_a_failed_run_leaves_no_output(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [{"body": "We urge restraint."}])
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["label-dataset", str(source), "-o", str(out)])
+    assert result.exit_code == 3 and "--text-column" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.slow
+@pytest.mark.dask
+def test_label_sentences_as_a_dask_map_partitions_function_on_two_workers(classifier):
+    pytest.importorskip("distributed")
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    sentences = [
+        "We urge restraint.",
+        "They shelled the town.",
+        "The talks ended.",
+        "We warn of grave consequences.",
+    ] * 10
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
+        bag = db.from_sequence(sentences, npartitions=4)
+        labelled = bag.map_partitions(lambda part: [p.label for p in classifier.label_sentences(list(part))]).compute()
+    assert labelled == [p.label for p in classifier.label_sentences(sentences)]
