@@ -122,6 +122,42 @@ def test_bom_and_crlf_and_empty_input(tmp_path):
     assert result.exit_code == 0 and result.stdout == "" and "no sentences" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "First line.\rSecond line after a lone CR.\rThird.",
+        "Control\x07 characters\x1b[31m inside. Still labelled.",
+        "\u0627\u0644\u0648\u0632\u0627\u0631\u0629 \u062a\u062d\u0630\u0631. \u05e9\u05dc\u05d5\u05dd. "
+        "We warn them \U0001f6a8.",
+        "\u200f\u202eRight-to-left override. \U0001f1fa\U0001f1f3 flags and \u00e9mojis \U0001f600 too.",
+    ],
+)
+def test_odd_but_valid_text_is_labelled_with_offsets_that_slice(tmp_path, text):
+    path = _write(tmp_path / "odd.txt", text.encode("utf-8"))
+    result = invoke("label", path, "--format", "jsonl")
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and all(text[r["start"] : r["end"]] == r["text"] for r in records)
+
+
+def test_table_without_a_terminal_has_no_colour_codes():
+    result = invoke("label", "--text", "We warn them of grave consequences.", "--format", "table")
+    assert result.exit_code == 0 and "\x1b[" not in result.stdout
+
+
+def test_evaluate_cross_validation_on_a_small_file(tmp_path):
+    from classifier.training.data import load_corpus
+
+    examples = [e for e in load_corpus() if e.doc.startswith(("c1-00", "c2-00", "c3-00"))]
+    data = tmp_path / "small.jsonl"
+    data.write_text("".join(json.dumps({"text": e.text, "label": e.label, "doc": e.doc}) + "\n" for e in examples))
+    result = invoke("evaluate", "--data", str(data), "--cv", "3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert set(figures) == {"hybrid", "rules", "model"}
+    assert figures["hybrid"]["support"] == len(examples)
+
+
 def _write(path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
