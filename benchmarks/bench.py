@@ -10,7 +10,8 @@ Measures, in one run so that ratios compare like with like:
   * training time on the shipped corpus, model size on disk;
   * peak memory labelling N sentences in-process, and time and peak memory of
     `claims label-dataset` on N and 10 N sentences.
-Sizes: 100,000 and 1,000,000 sentences; --quick uses 10,000 and 100,000.
+  * time and peak memory of `claims label` on a 50 MB file.
+Sizes: 100,000 and 1,000,000 sentences; --quick uses 10,000 and 100,000 and a 5 MB file.
 """
 
 from __future__ import annotations
@@ -27,25 +28,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one command.
+def run_measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory and peak anonymous memory (MB) of one command.
 
-    GNU time reports the peak: a child forked from this (large) benchmark
-    process would inherit its high-water mark, so ru_maxrss is not usable here.
+    Sampled from /proc every 20 ms. Resident memory includes pages of
+    memory-mapped files (datasets' Arrow caches), which the system can reclaim
+    at any time; anonymous memory is what the process itself holds.
     """
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        began = time.perf_counter()
-        completed = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", report.name, *command],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-        elapsed = time.perf_counter() - began
-        if completed.returncode != 0:
-            raise SystemExit(f"benchmark command failed: {' '.join(command)}")
-        peak_kb = float(report.read().split()[-1])
-    return elapsed, peak_kb / 1024
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_rss = peak_anon = 0.0
+    status = Path(f"/proc/{process.pid}/status")
+    while process.poll() is None:
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+            peak_rss = max(peak_rss, float(fields["VmRSS"].split()[0]) / 1024)
+            peak_anon = max(peak_anon, float(fields["RssAnon"].split()[0]) / 1024)
+        except (OSError, KeyError, ValueError):
+            pass
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - began
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}")
+    return elapsed, peak_rss, peak_anon
 
 
 def corpus_sentences(count: int) -> list[str]:
@@ -72,7 +77,7 @@ def throughput(count: int) -> dict[str, float]:
     return rates
 
 
-def startup(repeats: int) -> dict[str, tuple[float, float]]:
+def startup(repeats: int) -> dict[str, tuple[float, float, float]]:
     claims = [
         sys.executable,
         "-m",
@@ -87,7 +92,7 @@ def startup(repeats: int) -> dict[str, tuple[float, float]]:
     results = {}
     for name, command in (("claims label --text", claims), ("import sklearn", sklearn)):
         runs = [run_measured(command) for _ in range(repeats)]
-        results[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+        results[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
     return results
 
 
@@ -109,7 +114,7 @@ def model_size_mb() -> float:
     return sum(p.stat().st_size for p in default_model_dir().iterdir()) / 1e6
 
 
-def labelling_memory(count: int) -> tuple[float, float]:
+def labelling_memory(count: int) -> tuple[float, float, float]:
     code = (
         "from classifier import ClaimClassifier\n"
         "from classifier.training.data import load_corpus\n"
@@ -122,7 +127,7 @@ def labelling_memory(count: int) -> tuple[float, float]:
     return run_measured([sys.executable, "-c", code])
 
 
-def label_dataset_run(count: int, folder: Path) -> tuple[float, float]:
+def label_dataset_run(count: int, folder: Path) -> tuple[float, float, float]:
     source = folder / f"in-{count}.jsonl"
     with source.open("w", encoding="utf-8") as handle:
         for sentence in corpus_sentences(count):
@@ -142,6 +147,18 @@ def label_dataset_run(count: int, folder: Path) -> tuple[float, float]:
     return run_measured(command)
 
 
+def big_file_run(megabytes: int, folder: Path) -> tuple[float, float, float]:
+    """`claims label` on a file of about this many megabytes of statements (JSONL to /dev/null)."""
+    from classifier.training.data import load_corpus
+
+    statement = "\n\n".join(" ".join(e.text for e in load_corpus()[i : i + 8]) for i in range(0, 400, 8))
+    path = folder / "big.txt"
+    with path.open("w", encoding="utf-8") as handle:
+        while handle.tell() < megabytes * 1_000_000:
+            handle.write(statement + "\n\n")
+    return run_measured([sys.executable, "-m", "classifier", "label", str(path), "--format", "jsonl"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller inputs")
@@ -150,26 +167,29 @@ def main() -> None:
     rates = throughput(small)
     starts = startup(3 if args.quick else 7)
     train_seconds = training_time()
-    memory_seconds, memory_peak = labelling_memory(small)
+    memory_seconds, memory_peak, _anon = labelling_memory(small)
     with tempfile.TemporaryDirectory() as folder:
         bulk_small = label_dataset_run(small, Path(folder))
         bulk_large = label_dataset_run(10 * small, Path(folder))
+        big_megabytes = 5 if args.quick else 50
+        big = big_file_run(big_megabytes, Path(folder))
     print(f"\nthroughput on {small:,} sentences (one process)")
     for name, rate in rates.items():
         print(f"  {name:24} {rate:10,.0f} sentences/s")
     print(f"  hybrid / sklearn pipeline: {rates['hybrid'] / rates['sklearn predict_proba']:.2f}x")
-    print("start-up (median wall time, peak memory)")
-    for name, (seconds, peak) in starts.items():
+    print("start-up (median wall time, peak resident memory)")
+    for name, (seconds, peak, _anon) in starts.items():
         print(f"  {name:24} {seconds:6.2f} s {peak:7.0f} MB")
     ratio = starts["claims label --text"][0] / starts["import sklearn"][0]
     print(f"  claims label / import sklearn: {ratio:.2f}x")
     print(f"training on the shipped corpus (fit_model): {train_seconds:.1f} s")
     print(f"model size on disk: {model_size_mb():.2f} MB")
     print(f"labelling {small:,} sentences in process: peak {memory_peak:.0f} MB ({memory_seconds:.1f} s)")
-    print(f"label-dataset {small:,}: {bulk_small[0]:.1f} s, peak {bulk_small[1]:.0f} MB")
-    print(f"label-dataset {10 * small:,}: {bulk_large[0]:.1f} s, peak {bulk_large[1]:.0f} MB")
-    time_ratio, memory_ratio = bulk_large[0] / bulk_small[0], bulk_large[1] / bulk_small[1]
-    print(f"  time ratio {time_ratio:.1f} for 10x the sentences; memory ratio {memory_ratio:.2f}")
+    for count, run in ((small, bulk_small), (10 * small, bulk_large)):
+        print(f"label-dataset {count:,}: {run[0]:.1f} s, peak resident {run[1]:.0f} MB, peak anonymous {run[2]:.0f} MB")
+    print(f"claims label on a {big_megabytes} MB file: {big[0]:.1f} s, peak resident {big[1]:.0f} MB")
+    time_ratio, memory_ratio = bulk_large[0] / bulk_small[0], bulk_large[2] / bulk_small[2]
+    print(f"  time ratio {time_ratio:.1f} for 10x the sentences; anonymous-memory ratio {memory_ratio:.2f}")
 
 
 if __name__ == "__main__":
