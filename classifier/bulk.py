@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .atomic import atomic_path
 from .errors import InputError
 from .labels import OUTCOMES
+from .output import RECORD_FIELDS
 from .segment import split_sentences
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 _INPUT_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
 #: The output columns: the same fields as ``claims label`` records.
-_COLUMNS = ("doc", "index", "start", "end", "text", "label", "confidence", "scores", "source", "evidence")
+_COLUMNS = RECORD_FIELDS
 
 
 class BatchLabeller:

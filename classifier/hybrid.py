@@ -12,8 +12,8 @@ Three modes, each usable and measurable alone:
   statement) so it learns how far to trust the model and each rule. Rules
   added after training (user rules) count through the per-label sums. Its
   output is a calibrated distribution over the six outcomes; it was chosen
-  over a fixed weighted vote by measurement (README, "How the hybrid
-  decides").
+  by measurement over rules as extra columns of one logistic regression
+  (README, "How the hybrid decides").
 """
 
 from __future__ import annotations

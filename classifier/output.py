@@ -22,6 +22,8 @@ LABEL_COLOURS = {
     "warning": "#CC79A7",
     "none": "#999999",
 }
+#: The fields of one labelled-sentence record, in order (JSONL, JSON and label-dataset output).
+RECORD_FIELDS = ("doc", "index", "start", "end", "text", "label", "confidence", "scores", "source", "evidence")
 _CSV_FIELDS = (
     "doc",
     "index",
