@@ -112,10 +112,11 @@ def fit_model(
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     groups = [e.doc for e in examples]
-    say(f"fitting TF-IDF + logistic regression on {len(texts)} sentences")
-    vectorizer, classifier = fit_text_model(texts, labels, settings)
-    say(f"out-of-fold predictions ({settings.folds} folds grouped by statement) for the hybrid combiner")
-    out_of_fold = out_of_fold_probabilities(texts, labels, groups, settings)
+    say(
+        f"fitting TF-IDF + logistic regression on {len(texts)} sentences, and {settings.folds} out-of-fold "
+        "models (grouped by statement) for the hybrid combiner"
+    )
+    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings)
     hits = [matcher.hits(t) for t in texts]
     rule_ids = tuple(rule.id for rule in matcher.rulebook.rules)
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
@@ -140,14 +141,15 @@ def fit_model(
     )
 
 
-def out_of_fold_probabilities(
+def fit_with_out_of_fold(
     texts: Sequence[str], labels: Sequence[str], groups: Sequence[str], settings: TrainSettings
-) -> np.ndarray:
-    """Each sentence's model probabilities from a model that never saw its statement.
+) -> tuple[tuple[SklearnFeatureUnion, LogisticRegression], np.ndarray]:
+    """The text model fitted on everything, and each sentence's out-of-fold probabilities.
 
-    The folds are fitted in parallel worker processes (one per core); each
-    fold's result is the same as a sequential fit, so the outcome does not
-    depend on the number of cores.
+    Out-of-fold: from a model that never saw the sentence's statement. The
+    full fit and the fold fits run side by side in worker processes (one per
+    core); each fit is single-threaded, so the outcome is the same whatever
+    the number of cores.
     """
     from joblib import Parallel, delayed
 
@@ -156,17 +158,19 @@ def out_of_fold_probabilities(
     text_array = np.asarray(texts, dtype=object)
     label_array = np.asarray(labels, dtype=object)
     splits = list(folds.split(text_array, label_array, groups))
-    fitted = Parallel(n_jobs=-1)(
+    jobs = [delayed(fit_text_model)(list(texts), list(labels), settings)]
+    jobs += [
         delayed(_fold_probabilities)(
             list(text_array[train]), list(label_array[train]), list(text_array[test]), settings
         )
         for train, test in splits
-    )
+    ]
+    full, *fitted = Parallel(n_jobs=-1)(jobs)
     result = np.zeros((len(texts), len(OUTCOMES)))
     for (_train, test), (classes, probabilities) in zip(splits, fitted, strict=True):
         for column, label in enumerate(classes):
             result[test, OUTCOMES.index(label)] = probabilities[:, column]
-    return result
+    return full, result
 
 
 def _fold_probabilities(
