@@ -32,3 +32,7 @@ class ModelError(ClassifierError):
     """A model directory is missing, corrupted, tampered with or of a newer format."""
 
     exit_code = 6
+
+
+class DecodingWarning(UserWarning):
+    """The input was not valid UTF-8; undecodable bytes were replaced with U+FFFD."""

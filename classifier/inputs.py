@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,9 +10,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import InputError
+from .streaming import iter_pieces
 
 STDIN = "-"
-_BINARY_SNIFF = 8192
 
 
 @dataclass(frozen=True)
@@ -24,10 +23,6 @@ class Document:
     text: str
 
 
-class DecodingWarning(UserWarning):
-    """The input was not valid UTF-8; undecodable bytes were replaced with U+FFFD."""
-
-
 def read_document(location: str, *, strict: bool = False) -> Document:
     """Read one file (or ``-`` for standard input) as text.
 
@@ -36,7 +31,7 @@ def read_document(location: str, *, strict: bool = False) -> Document:
     Binary files (with NUL bytes) and folders are refused.
     """
     with open_input(location) as (name, stream, _size):
-        return Document(name, decode(stream.read(), name, strict=strict))
+        return Document(name, "".join(piece for _offset, piece in iter_pieces(stream, name, strict=strict)))
 
 
 @contextmanager
@@ -58,22 +53,3 @@ def open_input(location: str) -> Iterator[tuple[str, BinaryIO, int | None]]:
         raise InputError(f"{location}: cannot read ({exc.strerror})") from exc
     with handle:
         yield location, handle, path.stat().st_size
-
-
-def decode(data: bytes, name: str, *, strict: bool = False) -> str:
-    """Bytes to text by the rules of ``read_document``."""
-    if b"\x00" in data[:_BINARY_SNIFF]:
-        raise InputError(f"{name}: looks like a binary file (NUL bytes); give a plain-text statement")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if strict:
-            raise InputError(
-                f"{name}: not valid UTF-8 at byte {exc.start}; convert it to UTF-8 (or drop --strict)"
-            ) from exc
-        warnings.warn(
-            f"{name}: not valid UTF-8 (first bad byte at {exc.start}); undecodable bytes replaced with U+FFFD",
-            DecodingWarning,
-            stacklevel=2,
-        )
-        return data.decode("utf-8-sig", errors="replace")

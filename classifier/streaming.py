@@ -16,50 +16,43 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from .errors import InputError
-from .inputs import DecodingWarning
+from .errors import DecodingWarning, InputError
 from .segment import split_sentences
 
 PIECE_CHARS = 1 << 20
 HARD_LIMIT = 8 * PIECE_CHARS
 _READ_BYTES = 1 << 20
+_ENCODED_REPLACEMENT = "\ufffd".encode()
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-class _ReplacementCounter:
-    """A codec error handler that replaces bad bytes and remembers where the first was."""
-
-    def __init__(self, name: str, strict: bool) -> None:
-        self.name, self.strict = name, strict
-        self.first_bad: int | None = None
-        self.consumed = 0  # bytes handed to the decoder before the current call
-
-    def __call__(self, error: UnicodeError) -> tuple[str, int]:
-        assert isinstance(error, UnicodeDecodeError)
-        if self.strict:
-            position = self.consumed + error.start
-            raise InputError(f"{self.name}: not valid UTF-8 at byte {position}; convert it to UTF-8 (or drop --strict)")
-        if self.first_bad is None:
-            self.first_bad = self.consumed + error.start
-        return "\ufffd", error.end
 
 
 def iter_pieces(
     stream: BinaryIO, name: str, *, strict: bool = False, on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[tuple[int, str]]:
-    """Yield (character offset, text) pieces of a UTF-8 byte stream (a BOM is dropped)."""
-    handler = _ReplacementCounter(name, strict)
-    handler_name = f"claims-replace-{id(handler)}"
-    codecs.register_error(handler_name, handler)
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors=handler_name)
-    buffer, offset, first = "", 0, True
+    """Yield (character offset, text) pieces of a UTF-8 byte stream (a BOM is dropped).
+
+    Invalid UTF-8 becomes U+FFFD with one DecodingWarning naming the first bad
+    byte, or an InputError with ``strict``. A NUL byte near the start marks a
+    binary file, which is refused.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict" if strict else "replace")
+    buffer, offset, consumed, first_bad = "", 0, 0, None
     while True:
         data = stream.read(_READ_BYTES)
-        if first and b"\x00" in data[:8192]:
+        if consumed == 0 and b"\x00" in data[:8192]:
             raise InputError(f"{name}: looks like a binary file (NUL bytes); give a plain-text statement")
-        first = False
-        buffer += decoder.decode(data, final=not data)
-        handler.consumed += len(data)
+        pending = decoder.getstate()[0]
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            position = _first_bad_byte(pending + data, consumed - len(pending))
+            raise InputError(
+                f"{name}: not valid UTF-8 at byte {position}; convert it to UTF-8 (or drop --strict)"
+            ) from None
+        if first_bad is None and text.count("\ufffd") > (pending + data).count(_ENCODED_REPLACEMENT):
+            first_bad = _first_bad_byte(pending + data, consumed - len(pending))
+        buffer += text
+        consumed += len(data)
         if on_bytes is not None:
             on_bytes(len(data))
         if not data:
@@ -71,14 +64,23 @@ def iter_pieces(
             yield offset, buffer[:cut]
             offset += cut
             buffer = buffer[cut:]
-    if handler.first_bad is not None:
+    if first_bad is not None:
         warnings.warn(
-            f"{name}: not valid UTF-8 (first bad byte at {handler.first_bad}); undecodable bytes replaced with U+FFFD",
+            f"{name}: not valid UTF-8 (first bad byte at {first_bad}); undecodable bytes replaced with U+FFFD",
             DecodingWarning,
             stacklevel=2,
         )
     if buffer:
         yield offset, buffer
+
+
+def _first_bad_byte(raw: bytes, base: int) -> int:
+    """Stream position of the first invalid byte in ``raw``, which starts at ``base``."""
+    try:
+        codecs.utf_8_decode(raw, "strict", True)
+    except UnicodeDecodeError as error:
+        return base + error.start
+    return base + len(raw)
 
 
 def _cut_point(buffer: str) -> int | None:

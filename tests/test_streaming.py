@@ -73,3 +73,20 @@ def test_broken_pipe_into_head_is_quiet(tmp_path):
     )
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
+
+
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 5, 1 << 20])
+def test_bad_byte_positions_are_exact_with_a_bom_and_across_reads(monkeypatch, read_bytes):
+    monkeypatch.setattr(streaming, "_READ_BYTES", read_bytes)
+    data = b"\xef\xbb\xbf" + "\u00e9t\u00e9 ok. ".encode() + b"\xc3" + b" then more."  # BOM 3 + 10 bytes: bad at 13
+    with pytest.raises(InputError, match="at byte 13"):
+        list(streaming.iter_pieces(io.BytesIO(data), "x", strict=True))
+    with pytest.warns(UserWarning, match="first bad byte at 13"):
+        text = "".join(piece for _offset, piece in streaming.iter_pieces(io.BytesIO(data), "x"))
+    assert text == "\u00e9t\u00e9 ok. \ufffd then more."
+
+
+def test_a_genuine_replacement_character_is_not_reported(recwarn):
+    data = "Already \ufffd here.".encode()
+    text = "".join(piece for _offset, piece in streaming.iter_pieces(io.BytesIO(data), "x"))
+    assert text == "Already \ufffd here." and not recwarn.list
