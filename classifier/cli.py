@@ -4,7 +4,8 @@ Commands import what they need when they run, so ``claims label`` starts
 without scikit-learn, datasets, pandas or pyarrow.
 
 Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
-4 bad labelled data; 5 bad rule files; 6 bad model directory; 130 interrupted.
+4 bad labelled data; 5 bad rule files; 6 bad model directory; 7 the command
+needs the 'train' extra; 130 interrupted.
 """
 
 from __future__ import annotations

@@ -57,11 +57,22 @@ def handles_errors(command: F) -> F:
             raise typer.Exit(130) from None
         except (typer.TyperException, typer.Exit, typer.Abort, SystemExit):
             raise
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.split(".")[0] in OPTIONAL_MODULES:
+                _error(f"this command needs {exc.name.split('.')[0]}: pip install 'claim-classifier[train]'")
+                raise typer.Exit(MISSING_EXTRA_EXIT) from None
+            _error(f"internal error (ModuleNotFoundError: {exc}); please report it")
+            raise typer.Exit(1) from None
         except Exception as exc:  # the promise is: never a traceback
             _error(f"internal error ({type(exc).__name__}: {exc}); please report it")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Modules of the optional 'train' extra, and the exit code when a command needs one that is missing.
+OPTIONAL_MODULES = frozenset({"sklearn", "datasets", "joblib", "pyarrow", "pandas", "threadpoolctl"})
+MISSING_EXTRA_EXIT = 7
 
 
 def _error(message: str) -> None:

@@ -176,3 +176,21 @@ def test_export_writes_a_joblib_pipeline(tmp_path):
     result = invoke("export", "--format", "joblib", "--out", str(out))
     assert result.exit_code == 0 and out.is_file()
     assert invoke("export", "--out", str(out)).exit_code == 3  # exists, no --force
+
+
+def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def no_sklearn(name, *args, **kwargs):
+        if name == "sklearn" or name.startswith("sklearn."):
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "sklearn" or m.startswith(("sklearn.", "classifier.sklearn_bridge"))]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    result = invoke("export", "--out", "unused.joblib")
+    assert result.exit_code == 7 and "claim-classifier[train]" in result.output and "Traceback" not in result.output
