@@ -104,6 +104,8 @@ def test_bad_input_gets_one_line_and_a_documented_exit_code(tmp_path, make_input
     assert result.exit_code == exit_code
     assert message in result.output
     assert "Traceback" not in result.output
+    if exit_code != 2:  # usage errors keep click's usage lines; every other error is one line
+        assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("claims: error: ")
 
 
 def test_invalid_utf8_is_replaced_with_a_warning(tmp_path):
