@@ -139,11 +139,6 @@ class TfidfFeatures:
         state["_word_columns"] = {}  # a cache, not state: rebuilt on demand
         return state
 
-    def terms_of(self, rows: SparseRows, row: int) -> list[tuple[str, float]]:
-        """The (term, value) pairs of one row, for explanations."""
-        lo, hi = rows.indptr[row], rows.indptr[row + 1]
-        return [(self.terms[c], float(v)) for c, v in zip(rows.indices[lo:hi], rows.data[lo:hi], strict=True)]
-
 
 class FeatureUnion:
     """Blocks of TF-IDF features side by side, like scikit-learn's ``FeatureUnion``."""

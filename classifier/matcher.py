@@ -78,13 +78,6 @@ class RuleMatcher:
                     break
         return spans
 
-    def evidence(self, hits: Sequence[RuleHit]) -> np.ndarray:
-        """Summed rule weight per claim label, in CLAIM_LABELS order."""
-        votes = np.zeros(len(CLAIM_LABELS))
-        for hit in hits:
-            votes[self._label_index[hit.label]] += hit.weight
-        return votes
-
     def evidence_matrix(self, all_hits: Sequence[Sequence[RuleHit]]) -> np.ndarray:
         """Evidence rows for a batch of sentences' hits."""
         matrix = np.zeros((len(all_hits), len(CLAIM_LABELS)))

@@ -38,19 +38,19 @@ _CSV_FIELDS = (
 )
 
 
+def record(doc: str, index: int, prediction: Prediction) -> dict[str, Any]:
+    """One JSON-ready record: doc, index, then the prediction's fields (RECORD_FIELDS order)."""
+    return {"doc": doc, "index": index, **prediction.to_dict()}
+
+
 def records(doc: str, predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
-    """One JSON-ready record per sentence: doc, index, then the prediction's fields."""
-    return [{"doc": doc, "index": index, **prediction.to_dict()} for index, prediction in enumerate(predictions)]
+    """The records of a document's sentences, in order."""
+    return [record(doc, index, prediction) for index, prediction in enumerate(predictions)]
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], stream: IO[str]) -> None:
     for row in rows:
         stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def write_json(rows: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    json.dump(list(rows), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
 
 
 def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str], *, header: bool = True) -> None:
@@ -74,7 +74,7 @@ class RecordWriter:
         self.format, self.stream, self.count = output_format, stream, 0
 
     def write(self, doc: str, index: int, prediction: Prediction) -> None:
-        row = {"doc": doc, "index": index, **prediction.to_dict()}
+        row = record(doc, index, prediction)
         if self.format == "jsonl":
             write_jsonl([row], self.stream)
         elif self.format == "csv":
