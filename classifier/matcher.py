@@ -55,10 +55,9 @@ class RuleMatcher:
             if match is None:
                 continue
             if isinstance(item, Guard):
-                end = _clause_end(sentence, match.end())
-                if item.scope == "closed_clause" and end == len(sentence):
-                    continue  # no break closes the clause: the frame is the main clause itself
-                guard_spans.append((match.start(), end, item.applies_to))
+                end = _guard_reach(item, sentence, match)
+                if end is not None:
+                    guard_spans.append((match.start(), end, item.applies_to))
                 continue
             previous = found.get(item.id)
             if previous is None or match.start() < previous.start:
@@ -72,8 +71,7 @@ class RuleMatcher:
         for guard in self.rulebook.guards:
             for pattern in guard.patterns:
                 match = pattern.regex.search(sentence)
-                closed = _clause_end(sentence, match.end()) < len(sentence) if match else False
-                if match and (guard.scope != "closed_clause" or closed):
+                if match and _guard_reach(guard, sentence, match) is not None:
                     spans.append((guard.id, match.start(), match.end()))
                     break
         return spans
@@ -99,9 +97,16 @@ def fired_matrix(all_hits: Sequence[Sequence[RuleHit]], rule_ids: Sequence[str])
     return matrix
 
 
-def _clause_end(sentence: str, start: int) -> int:
-    brk = _CLAUSE_BREAK.search(sentence, start)
-    return brk.start() if brk else len(sentence)
+def _guard_reach(guard: Guard, sentence: str, match: re.Match[str]) -> int | None:
+    """Where a guard's reach ends: the next clause break, or the sentence end.
+
+    None when a "closed_clause" guard has no break closing it: then the frame
+    is the main clause itself and cancels nothing.
+    """
+    brk = _CLAUSE_BREAK.search(sentence, match.end())
+    if brk is None:
+        return None if guard.scope == "closed_clause" else len(sentence)
+    return brk.start()
 
 
 def _guarded(hit: RuleHit, guard_spans: list[tuple[int, int, frozenset[str]]]) -> bool:
