@@ -89,8 +89,19 @@ class ClaimClassifier:
 
     def scores(self, sentences: Sequence[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
-        hits = [self.matcher.hits(s) for s in sentences]
-        return self._scores(sentences, hits, hybrid.check_mode(mode))
+        return self._scores(sentences, self._hits(sentences, hybrid.check_mode(mode)), mode)
+
+    def scores_by_mode(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
+        """Score matrices of all three modes, matching the rules and scoring the model once."""
+        hits = self._hits(sentences, "hybrid")
+        evidence = self.matcher.evidence_matrix(hits)
+        model_probabilities = self._model_scores(sentences)
+        fired = fired_matrix(hits, self.model.combiner_rules)
+        return {
+            "hybrid": hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired),
+            "rules": hybrid.rules_scores(evidence),
+            "model": model_probabilities,
+        }
 
     def explain(self, sentence: str) -> Explanation:
         """Why the hybrid gives ``sentence`` its label: rule hits, model features, the combination."""
@@ -116,6 +127,12 @@ class ClaimClassifier:
         fired = fired_matrix(hits, self.model.combiner_rules)
         return hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired)
 
+    def _hits(self, sentences: Sequence[str], mode: str) -> list[tuple[RuleHit, ...]]:
+        """Rule hits per sentence; model mode uses no rules, so it neither runs nor reports them."""
+        if mode == "model":
+            return [()] * len(sentences)
+        return [self.matcher.hits(s) for s in sentences]
+
     def _model_scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Text-model probabilities, computed in chunks so memory stays bounded for big batches."""
         parts = [
@@ -135,8 +152,7 @@ class ClaimClassifier:
         hybrid.check_mode(mode)
         if not sentences:
             return []
-        # Model mode uses no rules, so it neither runs nor reports them.
-        hits = [self.matcher.hits(s) for s in sentences] if mode != "model" else [()] * len(sentences)
+        hits = self._hits(sentences, mode)
         scores = self._scores(sentences, hits, mode)
         decision = hybrid.decide(scores, min_confidence=min_confidence, force_label=force_label)
         results = []

@@ -52,9 +52,8 @@ def suggest(
     texts = [text for _doc, text in sentences]
     if not texts:
         return []
-    hybrid = classifier.scores(texts, mode="hybrid")
-    rules = classifier.scores(texts, mode="rules")
-    model = classifier.scores(texts, mode="model")
+    by_mode = classifier.scores_by_mode(texts)
+    hybrid, rules, model = by_mode["hybrid"], by_mode["rules"], by_mode["model"]
     top_two = np.sort(hybrid, axis=1)[:, -2:]
     margins = top_two[:, 1] - top_two[:, 0]
     suggestions = []

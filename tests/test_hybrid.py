@@ -54,3 +54,10 @@ def test_every_mode_gives_distributions(classifier, mode):
     assert scores.shape == (2, len(CLAIM_LABELS) + 1)
     np.testing.assert_allclose(scores.sum(axis=1), 1.0)
     assert ((scores >= 0) & (scores <= 1)).all()
+
+
+def test_scores_by_mode_equals_each_mode_scored_alone(classifier):
+    sentences = ["We call on all parties to cease fire.", "They shelled the border town.", "Thank you."]
+    together = classifier.scores_by_mode(sentences)
+    for mode in ("hybrid", "rules", "model"):
+        np.testing.assert_array_equal(together[mode], classifier.scores(sentences, mode=mode))
