@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from .cli_common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
-from .errors import RuleError
+from .errors import InputError, RuleError
 
 rules_app = typer.Typer(help="List, check and measure the keyword rules.", no_args_is_help=True)
 
@@ -149,13 +149,14 @@ def suggest(
     from .inputs import read_document
     from .segment import split_sentences
     from .suggest import suggest as rank
+    from .training.data import read_jsonl
 
     pairs: list[tuple[str, str]] = []
     for location in files:
         if location.endswith(".jsonl"):
-            rows = [
-                json.loads(line) for line in Path(location).read_text(encoding="utf-8").splitlines() if line.strip()
-            ]
+            if not Path(location).is_file():
+                raise InputError(f"{location}: no such file")
+            rows = read_jsonl(Path(location))  # a malformed line is a DataError naming it
             pairs.extend((str(row.get("doc", location)), str(row["text"])) for row in rows if row.get("text"))
         else:
             document = read_document(location)

@@ -149,3 +149,12 @@ def test_corpus_counts():
     assert result.exit_code == 0
     first = result.stdout.splitlines()[0]
     assert "sentences" in first and "parties" in first
+
+
+def test_suggest_names_a_malformed_or_missing_jsonl(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "We urge calm."}\nnot json\n')
+    result = cli("suggest", str(bad), "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 4 and "bad.jsonl:2" in result.output and "Traceback" not in result.output
+    result = cli("suggest", str(tmp_path / "absent.jsonl"), "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 3 and "no such file" in result.output
