@@ -17,9 +17,13 @@ on word boundaries, with any run of non-word characters between two tokens:
 ``..3``            a gap of zero to three words (``...`` is ``..4``)
 =================  ==========================================================
 
-Every pattern also yields its *trigger words*: the forms one of its required
-tokens can take. The matcher runs a pattern's expression only on sentences
-that contain one of them, which keeps rule matching cheap as rules grow.
+Every pattern also yields its *required words*: for each required literal
+token, the words one of which any match of it contains (for an alternative,
+the most selective word of each choice: "the council" needs "council"). A
+sentence can only match if it holds one word of every such set, so the
+matcher indexes patterns by the most selective set (the *trigger words*) and
+runs a pattern's expression only on sentences that pass all the sets, which
+keeps rule matching cheap as rules grow.
 """
 
 from __future__ import annotations
@@ -39,22 +43,49 @@ _SUFFIX = re.compile(r"^[a-z]{2,}$")
 # The start of a sentence, allowing opening quotes and brackets before the first word.
 _SENTENCE_START = r"^[\s\"'\u201c\u2018(\[]*"
 _MAX_GAP = 8
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
 class CompiledPattern:
-    """A pattern's source, its regular expression and its trigger words."""
+    """A pattern's source, its regular expressions, and the words a match needs."""
 
     source: str
+    #: Case-insensitive, word boundaries on both sides: the definition of a match.
     regex: re.Pattern[str]
-    triggers: frozenset[str] | None  # None: no literal first token, always run
+    triggers: frozenset[str] | None  # None: no required literal token, always run
+    #: One set per required literal token: a matching sentence has a word of each.
+    required: tuple[frozenset[str], ...] = ()
+    #: The same pattern for lowercased text, without the leading boundary check. Python's
+    #: regex engine can then skip ahead to its first letters, which makes a search about ten
+    #: times faster; ``search`` checks the boundary itself.
+    lowered: re.Pattern[str] | None = None
+
+    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """The first match in ``text``, as ``regex.search(text)`` finds it.
+
+        Pass ``lowered`` = ``text.lower()`` when several patterns run on one
+        text; the match's offsets then index ``text`` (its ``group()`` is
+        lowercased). Where lowercasing changes the length, ``regex`` is used.
+        """
+        if self.lowered is None or lowered is None or len(lowered) != len(text):
+            return self.regex.search(text)
+        position = 0
+        while (match := self.lowered.search(lowered, position)) is not None:
+            start = match.start()
+            if start == 0 or not _WORD_CHARACTER.match(lowered, start - 1):
+                return match
+            position = start + 1
+        return None
 
 
 @dataclass(frozen=True)
 class _Token:
     regex: str
     optional: bool
-    forms: frozenset[str] | None  # literal forms, or None for wildcards and gaps
+    #: A match of the token contains one of these words (as the matcher's word index
+    #: sees them); None for wildcards, gaps and alternatives with a wildcard choice.
+    words: frozenset[str] | None
     is_gap: bool = False
 
 
@@ -67,13 +98,18 @@ def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> Compiled
         raise RuleError(f"pattern {source!r} has no required word")
     if tokens[0].is_gap or tokens[-1].is_gap or tokens[0].optional:
         raise RuleError(f"pattern {source!r} may not start with an optional token or start or end with a gap")
-    body = _join(tokens)
+    body = _join(tokens) + r"(?![\w])"
     try:
-        start = _SENTENCE_START if anchored else r"(?<![\w])"
-        regex = re.compile(start + body + r"(?![\w])", re.IGNORECASE)
+        if anchored:
+            regex = re.compile(_SENTENCE_START + body, re.IGNORECASE)
+            lowered = re.compile(_SENTENCE_START + body)
+        else:
+            regex = re.compile(r"(?<![\w])" + body, re.IGNORECASE)
+            lowered = re.compile(body)
     except re.error as exc:  # pragma: no cover - tokens are escaped, kept as a guard
         raise RuleError(f"pattern {source!r} does not compile: {exc}") from exc
-    return CompiledPattern(source, regex, _triggers(tokens))
+    required = _required_words(tokens)
+    return CompiledPattern(source, regex, _most_selective(required), required, lowered)
 
 
 def inflections(word: str, irregular: Mapping[str, list[str]]) -> list[str]:
@@ -160,7 +196,7 @@ def _alternatives(inner: str, optional: bool, irregular: Mapping[str, list[str]]
     if not all(choices):
         raise RuleError(f"pattern {source!r} has an empty alternative")
     regexes: list[str] = []
-    first_forms: list[frozenset[str] | None] = []
+    choice_words: list[frozenset[str] | None] = []
     for choice in choices:
         sequence = _parse_sequence(choice, irregular, source)
         if any(t.is_gap for t in sequence):
@@ -168,10 +204,10 @@ def _alternatives(inner: str, optional: bool, irregular: Mapping[str, list[str]]
         regexes.append(_join(sequence))
         if sequence[0].optional:
             raise RuleError(f"pattern {source!r}: an alternative may not start with an optional token")
-        first_forms.append(sequence[0].forms)
-    known = all(f is not None for f in first_forms)
-    forms = frozenset().union(*first_forms) if known else None  # type: ignore[arg-type]
-    return _Token("(?:" + "|".join(regexes) + ")", optional, forms)
+        choice_words.append(_most_selective(_required_words(sequence)))
+    known = all(words is not None for words in choice_words)
+    words = frozenset().union(*choice_words) if known else None  # type: ignore[arg-type]
+    return _Token("(?:" + "|".join(regexes) + ")", optional, words)
 
 
 def _word(raw: str, optional: bool, irregular: Mapping[str, list[str]], source: str) -> _Token:
@@ -182,7 +218,7 @@ def _word(raw: str, optional: bool, irregular: Mapping[str, list[str]], source: 
     word = word.lower()
     forms = inflections(word, irregular) if inflect else [word]
     alternation = "|".join(_apostrophe_tolerant(f) for f in sorted(forms, key=len, reverse=True))
-    return _Token(f"(?:{alternation})", optional, frozenset(forms))
+    return _Token(f"(?:{alternation})", optional, frozenset(_index_word(form) for form in forms))
 
 
 def _apostrophe_tolerant(form: str) -> str:
@@ -203,21 +239,17 @@ def _join(tokens: list[_Token]) -> str:
     return "".join(parts)
 
 
-def _triggers(tokens: list[_Token]) -> frozenset[str] | None:
-    """Forms of the most selective required literal token (None: always run).
-
-    Any required token must occur for the pattern to match, so the one whose
-    shortest form is longest serves best: "will ..2 pay~ the price" is
-    triggered by pay/pays/paid/..., not by "will".
-    """
-    literal = [t for t in tokens if not (t.is_gap or t.optional) and t.forms]
-    if not literal:
-        return None
-    best = max(literal, key=lambda t: min(len(f) for f in t.forms or ()))
-    return frozenset(_trigger_words(form) for form in best.forms or ())
+def _required_words(tokens: list[_Token]) -> tuple[frozenset[str], ...]:
+    """The word sets of a sequence's required literal tokens: a match has a word of each."""
+    return tuple(t.words for t in tokens if not (t.is_gap or t.optional) and t.words)
 
 
-def _trigger_words(form: str) -> str:
+def _most_selective(required: tuple[frozenset[str], ...]) -> frozenset[str] | None:
+    """The set whose shortest word is longest: "will ..2 pay~ the price" is found by "price", not "will"."""
+    return max(required, key=lambda words: min(map(len, words))) if required else None
+
+
+def _index_word(form: str) -> str:
     """The first plain word of a form, as the matcher's word index sees it."""
     first = re.split(r"[\W_]+", form.replace("\u2019", "'"))
     return next((part for part in first if part), form)

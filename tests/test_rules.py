@@ -8,7 +8,7 @@ import pytest
 
 from classifier.errors import RuleError
 from classifier.labels import CLAIM_LABELS
-from classifier.matcher import RuleMatcher
+from classifier.matcher import WORDS, RuleMatcher
 from classifier.rulebook import load_rulebook
 from classifier.rulecheck import check_examples
 from classifier.segment import split_sentences
@@ -139,3 +139,25 @@ def test_an_example_that_does_not_match_is_reported_by_rule_id(tmp_path):
 def test_missing_rule_location_is_refused(tmp_path):
     with pytest.raises(RuleError, match="no such rule file"):
         load_rulebook([tmp_path / "nope.toml"])
+
+
+def test_fast_search_and_word_prefilter_agree_with_the_plain_expression(rulebook, corpus_rows, seed_text):
+    """The matcher's shortcuts (lowercased search, required-word sets) never change a match."""
+    sentences = [row["text"] for row in corpus_rows] + [seed_text[s.start : s.end] for s in split_sentences(seed_text)]
+    sentences += [
+        "İstanbul WARNED that the Council MUST act under Article 51.",  # lowercasing changes the length
+        "Prewarned, the delegation urged restraint; forewarnings were ignored.",  # words inside words
+    ]
+    patterns = [pattern for item in (*rulebook.rules, *rulebook.guards) for pattern in item.patterns]
+    checked = 0
+    for sentence in sentences:
+        lowered = sentence.lower()
+        words = set(WORDS.findall(lowered))
+        for pattern in patterns:
+            plain = pattern.regex.search(sentence)
+            fast = pattern.search(sentence, lowered)
+            assert (plain and plain.span()) == (fast and fast.span()), (pattern.source, sentence)
+            if plain:
+                checked += 1
+                assert all(words & options for options in pattern.required), (pattern.source, sentence)
+    assert checked > len(sentences)  # the comparison saw many real matches

@@ -31,6 +31,9 @@ def main() -> None:
         "word 1-2 only, C=30": replace(base, char_ngrams=None),
         "word 1-3 + char_wb 2-5, C=30": replace(base, word_ngrams=(1, 3)),
         "word 1-2 + char_wb 2-5, raw tf": replace(base, sublinear_tf=False),
+        "word 1-2 + char_wb 3-5, C=30": replace(base, char_ngrams=(3, 5)),
+        "word 1-2 + char_wb 2-4, C=30": replace(base, char_ngrams=(2, 4)),
+        "word 1-2 + char_wb 3-4, C=30": replace(base, char_ngrams=(3, 4)),
     }
     only = sys.argv[1:]
     print(f"{'settings':40} {'rules':>7} {'model':>7} {'hybrid':>7} {'ECE hyb':>8} {'secs':>6}")
