@@ -40,6 +40,11 @@ class Example:
     origin: str = ""  # "file:row" for error messages
     also: tuple[str, ...] = ()  # other labels a reasonable annotator could pick
 
+    @property
+    def source(self) -> str:
+        """The file (or dataset) the example came from: one writer per corpus part."""
+        return self.origin.rsplit(":", 1)[0]
+
 
 @dataclass
 class Problems:

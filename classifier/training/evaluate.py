@@ -41,13 +41,14 @@ def cross_validate(
     settings: TrainSettings,
     folds: int,
     progress: Progress | None = None,
+    group_by: str = "doc",
 ) -> dict[str, Report]:
-    """K-fold cross-validation grouped by statement, predictions pooled over folds."""
+    """K-fold cross-validation grouped by statement (or by source file), predictions pooled over folds."""
     from sklearn.model_selection import GroupKFold
 
     say = progress or (lambda _message: None)
     matcher = RuleMatcher(rulebook)
-    groups = [e.doc for e in examples]
+    groups = [e.source if group_by == "source" else e.doc for e in examples]
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
     predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}
     confidence: dict[str, np.ndarray] = {mode: np.zeros(len(examples)) for mode in MODES}
