@@ -57,6 +57,7 @@ def rules_list(
 ) -> None:
     """List every rule: id, label, weight, description."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from .labels import normalise_label
@@ -68,7 +69,7 @@ def rules_list(
         table.add_column(column)
     for rule in load_rulebook(rules or []).rules:
         if wanted is None or rule.label == wanted:
-            table.add_row(rule.id, rule.label, f"{rule.weight:g}", rule.description)
+            table.add_row(escape(rule.id), rule.label, f"{rule.weight:g}", escape(rule.description))
     Console().print(table)
 
 

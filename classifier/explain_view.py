@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -30,9 +31,9 @@ def print_explanation(explanation: Explanation, console: Any = None) -> None:
     for column in ("rule", "label", "weight", "matched"):
         hits.add_column(column)
     for hit in explanation.rule_hits:
-        hits.add_row(hit.rule_id, hit.label, f"{hit.weight:g}", f"{hit.text!r} [{hit.start}:{hit.end}]")
+        hits.add_row(escape(hit.rule_id), hit.label, f"{hit.weight:g}", escape(f"{hit.text!r} [{hit.start}:{hit.end}]"))
     for guard, start, end in explanation.guards:
-        hits.add_row(guard, "(guard)", "", f"{explanation.sentence[start:end]!r} [{start}:{end}]")
+        hits.add_row(escape(guard), "(guard)", "", escape(f"{explanation.sentence[start:end]!r} [{start}:{end}]"))
     console.print(hits if explanation.rule_hits or explanation.guards else "no rule fired")
     for label, features in explanation.model_features.items():
         console.print(_contributions(f"model features for {DISPLAY_NAMES[label]}", features))
@@ -57,7 +58,8 @@ def _contributions(title: str, items: Sequence[Contribution]) -> Table:
     for column in ("input", "value", "weight", "value x weight"):
         table.add_column(column, justify="left" if column == "input" else "right")
     for item in items:
-        table.add_row(item.name, f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
+        # names such as "log_p_model[demand]" or n-grams with brackets are text, not rich markup
+        table.add_row(escape(item.name), f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
     return table
 
 
@@ -75,12 +77,12 @@ def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_e
         )
         conflicts = ", ".join(f"{rule} ({n})" for rule, n in entry.conflicts.most_common(3))
         table.add_row(
-            entry.rule_id,
+            escape(entry.rule_id),
             entry.label,
             str(entry.fired),
             f"{entry.coverage:.1%}",
             "-" if precision is None else f"{precision:.2f}",
-            conflicts,
+            escape(conflicts),
             flag,
         )
     console.print(table)

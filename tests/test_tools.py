@@ -55,6 +55,14 @@ def test_explain_cli_json():
     assert any(hit["rule"] == "demand.performative" for hit in data["rule_hits"])
 
 
+def test_explain_table_shows_bracketed_names_and_text_literally():
+    """Combiner inputs are named like log_p_model[demand]; rich must not read that as markup."""
+    result = cli("explain", "--text", "We call upon the parties [/b] to cease fire.", "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "log_p_model[demand]" in result.stdout
+    assert "rule_weight_sum[demand]" in result.stdout
+
+
 def test_rules_list_filters_by_label():
     result = cli("rules", "list", "--label", "legal claim")
     assert result.exit_code == 0
