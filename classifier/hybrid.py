@@ -7,10 +7,11 @@ Three modes, each usable and measurable alone:
   label with most rule weight wins otherwise.
 * ``model``: the TF-IDF + logistic-regression probabilities.
 * ``hybrid``: a stacked combiner, a multinomial logistic regression over the
-  model's log-probabilities, the rules' summed weight per label and one
-  indicator per rule, fitted on out-of-fold model predictions (grouped by
-  statement) so it learns how far to trust the model and each rule. Rules
-  added after training (user rules) count through the per-label sums. Its
+  model's log-probabilities and the rules' summed weight per label (and, if
+  a model was trained with ``rule_indicators``, one indicator per rule),
+  fitted on out-of-fold model predictions (grouped by statement) so it
+  learns how far to trust the model and the rules. Rules added after
+  training (user rules) count through the per-label sums. Its
   output is a calibrated distribution over the six outcomes; it was chosen
   by measurement over rules as extra columns of one logistic regression
   (README, "How the hybrid decides").
@@ -61,7 +62,7 @@ def model_scores(model: ModelArrays, rows: SparseRows) -> np.ndarray:
 
 
 def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
-    """The combiner's input columns: model log-probabilities, per-label rule weight, rule indicators."""
+    """The combiner's input columns: model log-probabilities, per-label rule weight, any rule indicators."""
     logs = np.log(np.clip(model_probabilities, LOG_PROBABILITY_FLOOR, 1.0))
     return np.hstack([logs, evidence, fired])
 
