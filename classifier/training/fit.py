@@ -43,7 +43,7 @@ class TrainSettings:
     #: Give each rule its own combiner column, besides the per-label sums of rule weight. Off:
     #: as accurate in cross-validation, and each rule then counts by the weight written for it.
     rule_indicators: bool = False
-    folds: int = 5
+    folds: int = 4  # out-of-fold fits for the combiner; 4 scored as 5 did in CV, and trains faster
     seed: int = 13
     holdout: float = 0.2
 

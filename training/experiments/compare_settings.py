@@ -40,6 +40,8 @@ def main() -> None:
         "raw tf": replace(base, sublinear_tf=False),
         "C=10": replace(base, C=10.0),
         "tol 1e-3": replace(base, tol=1e-3),
+        "combiner folds 4": replace(base, folds=4),
+        "combiner folds 3": replace(base, folds=3),
         "rule columns": replace(base, rule_indicators=True),
         "rule columns, combiner C=0.3": replace(base, rule_indicators=True, combiner_C=0.3),
         "rule columns, combiner C=3": replace(base, rule_indicators=True, combiner_C=3.0),
