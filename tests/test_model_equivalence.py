@@ -11,7 +11,15 @@ pytest.importorskip("sklearn")
 
 
 def test_numpy_scorer_equals_sklearn_pipeline_on_the_whole_corpus(classifier, corpus_rows, seed_text):
-    texts = [row["text"] for row in corpus_rows] + [seed_text, "", "\u0645\u0631\u062d\u0628\u0627 \U0001f600"]
+    edge_cases = [
+        "",
+        "   ",  # no words: an empty row between full ones
+        "zzqx",  # no known n-gram
+        "\u0645\u0631\u062d\u0628\u0627 \U0001f600",
+        "\u0130stanbul \u015eEH\u0130R",  # lowercasing changes the length
+        "non\u00a0breaking\u2003spaces and the the the repeated words words",
+    ]
+    texts = [row["text"] for row in corpus_rows] + [seed_text, *edge_cases]
     pipeline = classifier.to_sklearn()
     assert list(pipeline.classes_) == list(OUTCOMES)
     expected = pipeline.predict_proba(texts)
