@@ -239,6 +239,14 @@ def evaluate(
         int | None,
         typer.Option("--cv", min=2, help="K-fold cross-validation grouped by statement, retraining each fold."),
     ] = None,
+    by_source: Annotated[
+        bool,
+        typer.Option(
+            "--by-source",
+            help="With --cv: hold out whole files (each corpus part, or each --data file) instead of statements,"
+            " to see how the classifier does on a source it has never seen.",
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed for --cv folds and training.")] = 13,
     text_column: Annotated[str, typer.Option(help="Column holding the sentence text.")] = "text",
     label_column: Annotated[str, typer.Option(help="Column holding the label.")] = "label",
@@ -256,6 +264,8 @@ def evaluate(
     from .training.fit import TrainSettings
     from .training_report import print_reports, reports_json
 
+    if by_source and not cv:
+        raise typer.BadParameter("--by-source goes with --cv", param_hint="--by-source")
     rulebook = load_rulebook(rules or [])
     if data:
         examples = [e for d in data for e in load_user_data(d, text_column=text_column, label_column=label_column)]
@@ -265,8 +275,10 @@ def evaluate(
         examples = load_labelled_file(shipped_devtest_file())
     if cv:
         validate(examples)
-        reports = cross_validate(examples, rulebook, TrainSettings(seed=seed), folds=cv)
-        title = f"{cv}-fold cross-validation grouped by statement, {len(examples)} sentences"
+        group_by = "source" if by_source else "doc"
+        reports = cross_validate(examples, rulebook, TrainSettings(seed=seed), folds=cv, group_by=group_by)
+        unit = "source file" if by_source else "statement"
+        title = f"{cv}-fold cross-validation grouped by {unit}, {len(examples)} sentences"
     else:
         reports = evaluate_modes(ClaimClassifier.load(model, rules=rules or []), examples)
         title = f"{len(examples)} sentences"

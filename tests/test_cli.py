@@ -160,6 +160,30 @@ def test_evaluate_cross_validation_on_a_small_file(tmp_path):
     assert figures["hybrid"]["support"] == len(examples)
 
 
+def test_evaluate_cross_validation_by_source_holds_out_whole_files(tmp_path):
+    from classifier.training.data import load_corpus
+
+    paths = []
+    total = 0
+    for part in ("c1-00", "c2-00", "c3-00"):
+        examples = [e for e in load_corpus() if e.doc.startswith(part)]
+        path = tmp_path / f"{part}.jsonl"
+        path.write_text("".join(json.dumps({"text": e.text, "label": e.label, "doc": e.doc}) + "\n" for e in examples))
+        paths += ["--data", str(path)]
+        total += len(examples)
+    result = invoke("evaluate", *paths, "--cv", "3", "--by-source", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["hybrid"]["support"] == total
+    too_few = invoke("evaluate", *paths[:2], "--cv", "3", "--by-source")
+    assert too_few.exit_code == 4
+    assert "needs at least 3 source files; the data has 1" in too_few.output
+
+
+def test_by_source_without_cv_is_a_usage_error():
+    result = invoke("evaluate", "--by-source")
+    assert result.exit_code == 2 and "--by-source goes with --cv" in result.output
+
+
 def _write(path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..api import ClaimClassifier
+from ..errors import DataError
 from ..hybrid import MODES
 from ..labels import NONE_LABEL
 from ..matcher import RuleMatcher
@@ -49,6 +50,9 @@ def cross_validate(
     say = progress or (lambda _message: None)
     matcher = RuleMatcher(rulebook)
     groups = [e.source if group_by == "source" else e.doc for e in examples]
+    if len(set(groups)) < folds:
+        kind = "source files" if group_by == "source" else "statements"
+        raise DataError(f"{folds}-fold cross-validation needs at least {folds} {kind}; the data has {len(set(groups))}")
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
     predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}
     confidence: dict[str, np.ndarray] = {mode: np.zeros(len(examples)) for mode in MODES}
