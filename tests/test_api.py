@@ -27,7 +27,7 @@ def test_label_text_returns_ordered_predictions_with_offsets(classifier, seed_te
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 2 asks for 17 of 19; the shipped model agrees on 16 (it misses sentences 7, 8 and 10 of the gold file)",
+    reason="issue 2 asks for 17 of 19; the shipped model agrees on 16 (misses: sentences 7, 8 and 10 of the gold file)",
 )
 def test_seed_labels_agree_with_the_gold_file(classifier, seed_text, seed_gold):
     predictions = classifier.label_text(seed_text)
