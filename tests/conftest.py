@@ -15,6 +15,7 @@ SEED_TEXT = FIXTURES / "rejoinder.txt"
 SEED_GOLD = FIXTURES / "rejoinder.gold.jsonl"
 CORPUS_DIR = REPO / "training" / "data"
 DEVTEST = REPO / "training" / "devtest" / "devtest.jsonl"
+FIRST_PERSON = REPO / "training" / "devtest" / "first_person.jsonl"
 
 
 def read_jsonl(path: Path) -> list[dict]:

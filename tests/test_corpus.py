@@ -11,7 +11,7 @@ from classifier.segment import split_sentences
 from classifier.training.corpus_checks import near_duplicates, normalise
 from classifier.training.data import load_corpus, load_labelled_file, validate
 
-from .conftest import DEVTEST
+from .conftest import DEVTEST, FIRST_PERSON
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,15 @@ def test_devtest_is_separate_and_covers_all_outcomes(corpus):
     corpus_texts = {normalise(e.text) for e in corpus}
     assert [e.text for e in devtest if normalise(e.text) in corpus_texts] == []
     assert [e for e in devtest if e.doc in {c.doc for c in corpus}] == []
+
+
+def test_first_person_test_set_is_separate_and_balanced(corpus):
+    """The first-person test set (written apart from corpus part 15) shares no sentence or near-copy with the corpus."""
+    first_person = load_labelled_file(FIRST_PERSON)
+    assert Counter(e.label for e in first_person) == dict.fromkeys(OUTCOMES, 20)
+    texts = [e.text for e in first_person] + [e.text for e in corpus]
+    pairs = near_duplicates(texts, threshold=0.6)
+    assert [(texts[a], texts[b]) for a, b, _ in pairs if a < len(first_person) <= b] == []
 
 
 def test_statements_keep_their_sentences_together(corpus):
