@@ -23,26 +23,8 @@ from classifier.api import ClaimClassifier
 from classifier.matcher import RuleMatcher
 from classifier.rulebook import load_rulebook
 from classifier.training.data import load_corpus, load_labelled_file, shipped_corpus_files, shipped_devtest_file
-from classifier.training.evaluate import evaluate, predict_outcomes
+from classifier.training.evaluate import cross_validate, evaluate
 from classifier.training.fit import TrainSettings, fit_model, grouped_holdout
-from classifier.training.metrics import score
-
-
-def cross_validated(train: list, added: list, matcher: RuleMatcher, settings: TrainSettings) -> dict[str, float]:
-    """Pooled hybrid and model macro-F1 over grouped folds of ``train``, ``added`` joining each training fold."""
-    from sklearn.model_selection import GroupKFold
-
-    folds = GroupKFold(n_splits=5, shuffle=True, random_state=settings.seed)
-    predicted = {"hybrid": [""] * len(train), "model": [""] * len(train)}
-    for fold_train, fold_test in folds.split(train, groups=[e.doc for e in train]):
-        model = fit_model([train[i] for i in fold_train] + added, matcher, settings)
-        classifier = ClaimClassifier(model, matcher.rulebook)
-        for mode in predicted:
-            outcomes, _confidences = predict_outcomes(classifier, [train[i].text for i in fold_test], mode)
-            for position, index in enumerate(fold_test):
-                predicted[mode][index] = outcomes[position]
-    gold = [e.label for e in train]
-    return {mode: score(gold, labels).macro_f1 for mode, labels in predicted.items()}
 
 
 def main() -> None:
@@ -73,10 +55,10 @@ def main() -> None:
             )
     if use_cv:
         for name, extra_training in (("without", []), ("with", added)):
-            figures = cross_validated(train, extra_training, matcher, settings)
+            reports = cross_validate(train, rulebook, settings, folds=5, extra_training=extra_training)
             print(
                 f"{name:8} {part.name}: 5-fold CV on the training side  "
-                f"hybrid {figures['hybrid']:.4f}  model {figures['model']:.4f}",
+                f"hybrid {reports['hybrid'].macro_f1:.4f}  model {reports['model'].macro_f1:.4f}",
                 flush=True,
             )
 
