@@ -53,17 +53,22 @@ def alternation(patterns: list[CompiledPattern]) -> Callable[[str], int]:
     return lambda sentence: sum(1 for _ in combined.finditer(sentence))
 
 
+def trigger_index(patterns: list[CompiledPattern]) -> tuple[list[int], dict[str, list[int]]]:
+    """Patterns that always run, and the patterns each trigger word calls for (both prefilters share it)."""
+    by_word: dict[str, list[int]] = {}
+    for index, pattern in enumerate(patterns):
+        for word in pattern.triggers or ():
+            by_word.setdefault(word, []).append(index)
+    return [i for i, p in enumerate(patterns) if p.triggers is None], by_word
+
+
 def aho_corasick(patterns: list[CompiledPattern]) -> Callable[[str], int] | None:
     try:
         import ahocorasick
     except ImportError:
         return None
     automaton = ahocorasick.Automaton()
-    by_word: dict[str, list[int]] = {}
-    always = [i for i, p in enumerate(patterns) if p.triggers is None]
-    for index, pattern in enumerate(patterns):
-        for word in pattern.triggers or ():
-            by_word.setdefault(word, []).append(index)
+    always, by_word = trigger_index(patterns)
     for word, indices in by_word.items():
         automaton.add_word(word, (len(word), indices))
     automaton.make_automaton()
@@ -83,11 +88,7 @@ def aho_corasick(patterns: list[CompiledPattern]) -> Callable[[str], int] | None
 
 
 def word_index(patterns: list[CompiledPattern]) -> Callable[[str], int]:
-    by_word: dict[str, list[int]] = {}
-    always = [i for i, p in enumerate(patterns) if p.triggers is None]
-    for index, pattern in enumerate(patterns):
-        for word in pattern.triggers or ():
-            by_word.setdefault(word, []).append(index)
+    always, by_word = trigger_index(patterns)
     trigger_words = frozenset(by_word)
 
     def run(sentence: str) -> int:
