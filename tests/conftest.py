@@ -16,6 +16,7 @@ SEED_GOLD = FIXTURES / "rejoinder.gold.jsonl"
 CORPUS_DIR = REPO / "training" / "data"
 DEVTEST = REPO / "training" / "devtest" / "devtest.jsonl"
 FIRST_PERSON = REPO / "training" / "devtest" / "first_person.jsonl"
+TOPIC_SHIFT = REPO / "training" / "devtest" / "topic_shift.jsonl"
 
 
 def read_jsonl(path: Path) -> list[dict]:

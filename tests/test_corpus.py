@@ -11,7 +11,7 @@ from classifier.segment import split_sentences
 from classifier.training.corpus_checks import near_duplicates, normalise
 from classifier.training.data import load_corpus, load_labelled_file, validate
 
-from .conftest import DEVTEST, FIRST_PERSON
+from .conftest import DEVTEST, FIRST_PERSON, TOPIC_SHIFT
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +40,10 @@ def test_no_normalised_duplicates_or_near_duplicates(corpus):
     assert [(corpus[a].text, corpus[b].text) for a, b, _ in pairs] == []
 
 
-def test_no_seed_sentence_in_the_corpus_or_devtest(corpus, seed_text):
+def test_no_seed_sentence_in_the_corpus_or_test_sets(corpus, seed_text):
     seed = [seed_text[s.start : s.end] for s in split_sentences(seed_text)]
-    texts = [e.text for e in corpus] + [e.text for e in load_labelled_file(DEVTEST)]
+    test_sets = [load_labelled_file(path) for path in (DEVTEST, FIRST_PERSON, TOPIC_SHIFT)]
+    texts = [e.text for e in corpus] + [e.text for test_set in test_sets for e in test_set]
     pairs = near_duplicates(seed + texts, threshold=0.3)
     assert [(a, b) for a, b, _ in pairs if a < len(seed) <= b] == []
 
@@ -56,13 +57,15 @@ def test_devtest_is_separate_and_covers_all_outcomes(corpus):
     assert [e for e in devtest if e.doc in {c.doc for c in corpus}] == []
 
 
-def test_first_person_test_set_is_separate_and_balanced(corpus):
-    """The first-person test set (written apart from corpus part 15) shares no sentence or near-copy with the corpus."""
-    first_person = load_labelled_file(FIRST_PERSON)
-    assert Counter(e.label for e in first_person) == dict.fromkeys(OUTCOMES, 20)
-    texts = [e.text for e in first_person] + [e.text for e in corpus]
+@pytest.mark.parametrize("path", [FIRST_PERSON, TOPIC_SHIFT], ids=lambda path: path.stem)
+def test_target_test_sets_are_separate_and_balanced(corpus, path):
+    """Each target set (written apart from the corpus part it measures) has 20 sentences per outcome and
+    shares no sentence or near-copy with the corpus."""
+    target = load_labelled_file(path)
+    assert Counter(e.label for e in target) == dict.fromkeys(OUTCOMES, 20)
+    texts = [e.text for e in target] + [e.text for e in corpus]
     pairs = near_duplicates(texts, threshold=0.6)
-    assert [(texts[a], texts[b]) for a, b, _ in pairs if a < len(first_person) <= b] == []
+    assert [(texts[a], texts[b]) for a, b, _ in pairs if a < len(target) <= b] == []
 
 
 def test_statements_keep_their_sentences_together(corpus):
