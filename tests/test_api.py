@@ -27,12 +27,20 @@ def test_label_text_returns_ordered_predictions_with_offsets(classifier, seed_te
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 2 asks for 17 of 19; the shipped model agrees on 16 (misses: sentences 7, 8 and 10 of the gold file)",
+    reason="issue 2 asks for 17 of 19; the shipped model agrees on 15 (misses: gold sentences 2, 7, 8 and 10)",
 )
 def test_seed_labels_agree_with_the_gold_file(classifier, seed_text, seed_gold):
     predictions = classifier.label_text(seed_text)
     agree = sum(p.label == g["label"] for p, g in zip(predictions, seed_gold, strict=True))
     assert agree >= 17, [(g["label"], p.label) for p, g in zip(predictions, seed_gold, strict=True)]
+
+
+def test_seed_labels_agree_with_the_gold_file_leniently(classifier, seed_text, seed_gold):
+    """The guide's lenient measure: a label listed under ``also`` in the gold file counts too."""
+    predictions = classifier.label_text(seed_text)
+    pairs = list(zip(predictions, seed_gold, strict=True))
+    agree = sum(p.label == g["label"] or p.label in g.get("also", []) for p, g in pairs)
+    assert agree >= 17, [(g["label"], g.get("also"), p.label) for p, g in pairs]
 
 
 def test_label_sentences_and_to_dict(classifier):
