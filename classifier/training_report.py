@@ -41,6 +41,8 @@ def print_reports(reports: dict[str, Report], *, title: str, console: Any = None
     if all(reports[m].calibration_error is not None for m in modes):
         table.add_row("calibration error", *[c for m in modes for c in ("", "", f"{reports[m].calibration_error:.3f}")])
     console.print(table)
+    if all(reports[m].by_confidence for m in modes):
+        console.print(_confidence_table(reports, modes))
     main_mode = "hybrid" if "hybrid" in reports else modes[0]
     confusion = Table(title=f"{main_mode} confusion matrix (rows: gold, columns: predicted)", title_justify="left")
     confusion.add_column("")
@@ -63,3 +65,22 @@ def print_training_result(result: TrainResult, console: Any) -> None:
         console.print(line)
     if result.directory is not None:
         console.print(f"model written to {result.directory}")
+
+
+def _confidence_table(reports: dict[str, Report], modes: list[str]) -> Any:
+    """Coverage and accuracy of the labels at or above each confidence: what ``--min-confidence`` buys."""
+    from rich.table import Table
+
+    table = Table(title="keeping only labels at or above a confidence", title_justify="left")
+    table.add_column("confidence")
+    for mode in modes:
+        table.add_column(f"{mode} kept", justify="right")
+        table.add_column(f"{mode} accuracy", justify="right")
+    for row_index, first in enumerate(reports[modes[0]].by_confidence):
+        cells = []
+        for mode in modes:
+            row = reports[mode].by_confidence[row_index]
+            accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.3f}"
+            cells += [f"{row['coverage']:.1%}", accuracy]
+        table.add_row(f">= {first['threshold']:.1f}", *cells)
+    return table

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from classifier import __version__
 from classifier.cli import app
 
-from .conftest import SEED_GOLD, SEED_TEXT, read_jsonl
+from .conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
 
 runner = CliRunner()
 
@@ -195,6 +195,20 @@ def test_evaluate_prints_all_three_modes_as_json():
     figures = json.loads(result.stdout)
     assert set(figures) == {"hybrid", "rules", "model"}
     assert 0.0 <= figures["hybrid"]["macro_f1"] <= 1.0
+
+
+def test_evaluate_reports_coverage_and_accuracy_by_confidence(classifier):
+    """The share kept at each threshold is the share of sentences labelled at least that confidently."""
+    from classifier.training.data import load_labelled_file
+
+    rows = json.loads(invoke("evaluate", "--format", "json").stdout)["hybrid"]["by_confidence"]
+    assert [row["threshold"] for row in rows] == [0.5, 0.6, 0.7, 0.8, 0.9]
+    coverages = [row["coverage"] for row in rows]
+    assert coverages == sorted(coverages, reverse=True)
+    texts = [e.text for e in load_labelled_file(DEVTEST)]
+    confidences = [p.confidence for p in classifier.label_sentences(texts)]
+    assert rows[2]["coverage"] == pytest.approx(sum(c >= 0.7 for c in confidences) / len(texts))
+    assert "keeping only labels at or above a confidence" in invoke("evaluate").stdout
 
 
 def test_export_writes_a_joblib_pipeline(tmp_path):

@@ -31,3 +31,17 @@ def test_calibration_error_by_hand():
     correct = np.array([True, False, False, False])
     # bin 0.8-0.9: accuracy 0.5 vs 0.9 -> 0.4; bin 0.2-0.3: accuracy 0 vs 0.3 -> 0.3; weights 1/2 each
     assert expected_calibration_error(confidences, correct) == pytest.approx(0.35)
+
+
+def test_accuracy_by_confidence_by_hand():
+    gold = ["demand", "warning", "none", "accusation"]
+    pred = ["demand", "demand", "none", "none"]
+    report = score(gold, pred, confidences=[0.95, 0.65, 0.75, 0.4])
+    rows = {row["threshold"]: row for row in report.by_confidence}
+    # >= 0.5: three kept (0.95 right, 0.65 wrong, 0.75 right); >= 0.7: two kept, both right; >= 0.9: one
+    assert rows[0.5]["coverage"] == pytest.approx(3 / 4) and rows[0.5]["accuracy"] == pytest.approx(2 / 3)
+    assert rows[0.7]["coverage"] == pytest.approx(2 / 4) and rows[0.7]["accuracy"] == pytest.approx(1.0)
+    assert rows[0.9]["coverage"] == pytest.approx(1 / 4) and rows[0.9]["accuracy"] == pytest.approx(1.0)
+    nothing_kept = score(["demand"], ["demand"], confidences=[0.3]).by_confidence
+    assert nothing_kept[0] == {"threshold": 0.5, "coverage": 0.0, "accuracy": None}
+    assert score(gold, pred).by_confidence == []  # no confidences, no rows

@@ -2,8 +2,9 @@
 
 Written out rather than borrowed so each number is easy to check by hand
 (``tests/test_metrics.py`` does): per-label precision, recall and F1, their
-macro average, accuracy, the confusion matrix, and the expected calibration
-error of the confidences.
+macro average, accuracy, the confusion matrix, the expected calibration
+error of the confidences, and how accurate the labels are when only those
+at or above a confidence threshold are kept (what ``min_confidence`` buys).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any
 import numpy as np
 
 from ..labels import OUTCOMES
+
+#: Thresholds at which ``accuracy_by_confidence`` reports coverage and accuracy.
+CONFIDENCE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Report:
     support: int
     lenient_accuracy: float | None = None
     calibration_error: float | None = None
+    #: One row per threshold: the share of sentences whose confidence reaches it, and their accuracy.
+    by_confidence: list[dict[str, float | None]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +42,7 @@ class Report:
             "accuracy": self.accuracy,
             "lenient_accuracy": self.lenient_accuracy,
             "calibration_error": self.calibration_error,
+            "by_confidence": self.by_confidence,
             "support": self.support,
             "per_label": self.per_label,
             "confusion": {"labels": list(OUTCOMES), "rows_gold_columns_predicted": self.confusion},
@@ -79,10 +86,31 @@ def score(
         hits = sum(p == g or p in extra for g, p, extra in zip(gold, predicted, also, strict=True))
         lenient = hits / total if total else 0.0
     calibration = None
+    by_confidence: list[dict[str, float | None]] = []
     if confidences is not None:
-        correct = np.array([g == p for g, p in zip(gold, predicted, strict=True)])
-        calibration = expected_calibration_error(np.asarray(confidences, dtype=float), correct)
-    return Report(per_label, float(np.mean(f1s)), accuracy, confusion.tolist(), total, lenient, calibration)
+        correct = np.array([g == p for g, p in zip(gold, predicted, strict=True)], dtype=bool)
+        confidence_array = np.asarray(confidences, dtype=float)
+        calibration = expected_calibration_error(confidence_array, correct)
+        by_confidence = accuracy_by_confidence(confidence_array, correct)
+    return Report(
+        per_label, float(np.mean(f1s)), accuracy, confusion.tolist(), total, lenient, calibration, by_confidence
+    )
+
+
+def accuracy_by_confidence(
+    confidences: np.ndarray, correct: np.ndarray, thresholds: Sequence[float] = CONFIDENCE_THRESHOLDS
+) -> list[dict[str, float | None]]:
+    """For each threshold: the share of sentences at or above it (coverage) and the accuracy among them.
+
+    The accuracy is None when no sentence reaches the threshold.
+    """
+    rows = []
+    for threshold in thresholds:
+        kept = confidences >= threshold
+        coverage = float(kept.mean()) if len(kept) else 0.0
+        accuracy = float(correct[kept].mean()) if kept.any() else None
+        rows.append({"threshold": threshold, "coverage": coverage, "accuracy": accuracy})
+    return rows
 
 
 def expected_calibration_error(confidences: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
