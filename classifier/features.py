@@ -3,8 +3,9 @@
 The labelling path must not import scikit-learn (it costs more than a second
 of start-up). This module reproduces ``TfidfVectorizer`` for the settings we
 train with (word n-grams with the default token pattern, or ``char_wb``
-character n-grams; lowercase, smooth idf, optional sublinear tf, l2 norm) and
-a ``FeatureUnion`` of such blocks; ``tests/test_model_equivalence.py`` proves
+character n-grams; lowercase, smooth idf, optional sublinear tf, l2 norm,
+optionally place names masked first, see ``places.py``) and a
+``FeatureUnion`` of such blocks; ``tests/test_model_equivalence.py`` proves
 the numbers match scikit-learn's on the whole corpus.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
+from .places import mask_places, places_digest
 
 _WORD_CACHE_LIMIT = 200_000
 #: scikit-learn's default ``token_pattern``.
@@ -60,6 +62,9 @@ class TfidfFeatures:
         self.ngram_range = (int(low), int(high))
         self.lowercase = bool(settings.get("lowercase", True))
         self.sublinear_tf = bool(settings.get("sublinear_tf", False))
+        self.mask_places = bool(settings.get("mask_places", False))
+        if self.mask_places and settings.get("places_sha256") != places_digest():
+            raise ModelError("this model was trained with a different list of place names (places.txt); retrain it")
         self._token = re.compile(TOKEN_PATTERN)
         # Column indices of each word's character n-grams: words repeat across sentences, so
         # this memo makes char_wb scoring several times faster. Bounded; safe to share between
@@ -71,6 +76,10 @@ class TfidfFeatures:
 
     def analyze(self, text: str) -> list[str]:
         """The n-grams of a text, as scikit-learn's analyzer makes them."""
+        return self._ngrams(mask_places(text) if self.mask_places else text)
+
+    def _ngrams(self, text: str) -> list[str]:
+        """The n-grams of a text whose place names are already masked if this block masks them."""
         if self.lowercase:
             text = text.lower()
         if self.analyzer == "char_wb":
@@ -97,7 +106,12 @@ class TfidfFeatures:
         return grams
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
-        """TF-IDF rows for a batch: columns gathered per text, then counted and weighted in numpy."""
+        """TF-IDF rows for a batch of sentences as they were written."""
+        return self.transform_masked([mask_places(t) for t in texts] if self.mask_places else texts)
+
+    def transform_masked(self, texts: Sequence[str]) -> SparseRows:
+        """TF-IDF rows for a batch whose place names are already masked if this block masks them:
+        columns gathered per text, then counted and weighted in numpy."""
         flat, lengths = self._char_wb_columns(texts) if self.analyzer == "char_wb" else self._word_ngram_columns(texts)
         width = len(self)
         keys, counts = np.unique(
@@ -116,7 +130,7 @@ class TfidfFeatures:
     def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary columns of each text's word n-grams, with repeats, flattened; and their counts."""
         index = self.index
-        columns = [[i for i in map(index.get, self.analyze(text)) if i is not None] for text in texts]
+        columns = [[i for i in map(index.get, self._ngrams(text)) if i is not None] for text in texts]
         lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
         flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
         return flat, lengths
@@ -183,8 +197,12 @@ class FeatureUnion:
         return [f"{b.analyzer}:{t}" for b in self.blocks for t in b.terms]
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
-        """Each block's rows side by side: a row's columns are block 1's, then block 2's, ..."""
-        parts = [block.transform(texts) for block in self.blocks]
+        """Each block's rows side by side: a row's columns are block 1's, then block 2's, ...
+
+        Place names are masked once for all the blocks that mask them.
+        """
+        masked = [mask_places(t) for t in texts] if any(b.mask_places for b in self.blocks) else texts
+        parts = [block.transform_masked(masked if block.mask_places else texts) for block in self.blocks]
         if len(parts) == 1:
             return parts[0]
         per_row = [np.diff(part.indptr) for part in parts]

@@ -12,6 +12,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from .atomic import atomic_path
 from .labels import OUTCOMES
 from .modelstore import ModelArrays
+from .places import masked_lowercase
 
 
 def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:
@@ -26,6 +27,7 @@ def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:
             ngram_range=block.ngram_range,
             lowercase=block.lowercase,
             sublinear_tf=block.sublinear_tf,
+            preprocessor=masked_lowercase if block.mask_places else None,
             vocabulary={term: i for i, term in enumerate(block.terms)},
             dtype=np.float64,
         )

@@ -24,6 +24,7 @@ from ..hybrid import combiner_inputs
 from ..labels import OUTCOMES
 from ..matcher import RuleMatcher, fired_matrix
 from ..modelstore import ModelArrays
+from ..places import masked_lowercase, places_digest
 from .data import Example
 
 Progress = Callable[[str], None]
@@ -44,6 +45,8 @@ class TrainSettings:
     #: as accurate in cross-validation, and each rule then counts by the weight written for it.
     rule_indicators: bool = False
     folds: int = 3  # out-of-fold fits for the combiner; 3, 4 and 5 tie in CV, and 3 trains fastest
+    #: Replace place names (``classifier/places.txt``) by one placeholder before the text model.
+    mask_places: bool = False
     seed: int = 13
     holdout: float = 0.2
 
@@ -52,6 +55,7 @@ class TrainSettings:
         analyzers = [("word", self.word_ngrams)]
         if self.char_ngrams is not None:
             analyzers.append(("char_wb", self.char_ngrams))
+        masking = {"mask_places": True, "places_sha256": places_digest()} if self.mask_places else {}
         return [
             {
                 "analyzer": analyzer,
@@ -61,6 +65,7 @@ class TrainSettings:
                 "min_df": self.min_df,
                 "norm": "l2",
                 "smooth_idf": True,
+                **masking,
             }
             for analyzer, ngrams in analyzers
         ]
@@ -77,6 +82,7 @@ def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
                     ngram_range=tuple(block["ngram_range"]),
                     sublinear_tf=block["sublinear_tf"],
                     min_df=block["min_df"],
+                    preprocessor=masked_lowercase if block.get("mask_places") else None,
                     dtype=np.float64,
                 ),
             )

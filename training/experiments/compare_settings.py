@@ -7,7 +7,10 @@ split: neither the held-out statements nor the dev-test set are used, so the
 choice is not tuned on them. Pass words of a candidate's name to run only
 those (each candidate takes a few minutes). With --by-source the folds hold
 out whole corpus parts (writers) instead of statements: a harder test, closer
-to text the classifier has never seen.
+to text the classifier has never seen. With --held-out each candidate is also
+fitted on the whole training side and scored on the held-out statements and
+the dev-test set (what training/experiments/ADOPTION.md asks of a feature
+change).
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ import sys
 import time
 from dataclasses import replace
 
+from classifier.api import ClaimClassifier
+from classifier.matcher import RuleMatcher
 from classifier.rulebook import load_rulebook
-from classifier.training.data import load_corpus
-from classifier.training.evaluate import cross_validate
-from classifier.training.fit import TrainSettings, grouped_holdout
+from classifier.training.data import load_corpus, load_labelled_file, shipped_devtest_file
+from classifier.training.evaluate import cross_validate, evaluate
+from classifier.training.fit import TrainSettings, fit_model, grouped_holdout
 
 
 def main() -> None:
     base = TrainSettings()
-    examples, _held_out = grouped_holdout(load_corpus(), base.holdout, base.seed)
+    examples, held_out = grouped_holdout(load_corpus(), base.holdout, base.seed)
     rulebook = load_rulebook()
     # The shipped settings: word 1-2 + char_wb 3-5, C=30, a combiner over log-probabilities and
     # per-label rule sums fitted on 3 out-of-fold fits. The candidates are the rows of the
@@ -43,19 +48,29 @@ def main() -> None:
         "C=10": replace(base, C=10.0),
         "word 1-3": replace(base, word_ngrams=(1, 3)),
         "raw tf": replace(base, sublinear_tf=False),
+        "place names masked": replace(base, mask_places=True),
     }
+    flags = {"--by-source", "--held-out"}
     by_source = "--by-source" in sys.argv
-    only = [word for word in sys.argv[1:] if word != "--by-source"]
-    print(f"{'settings':52} {'rules':>7} {'model':>7} {'hybrid':>7} {'ECE hyb':>8} {'secs':>6}")
+    with_held_out = "--held-out" in sys.argv
+    devtest = load_labelled_file(shipped_devtest_file())
+    only = [word for word in sys.argv[1:] if word not in flags]
+    extra_header = f" {'held-out':>9} {'dev-test':>9}" if with_held_out else ""
+    print(f"{'settings':52} {'rules':>7} {'model':>7} {'hybrid':>7} {'ECE hyb':>8} {'secs':>6}{extra_header}")
     for name, settings in candidates.items():
         if only and not any(o in name for o in only):
             continue
         began = time.perf_counter()
         reports = cross_validate(examples, rulebook, settings, folds=5, group_by="source" if by_source else "doc")
         took = time.perf_counter() - began
+        extra = ""
+        if with_held_out:
+            classifier = ClaimClassifier(fit_model(examples, RuleMatcher(rulebook), settings), rulebook)
+            scores = [evaluate(classifier, test)["hybrid"].macro_f1 for test in (held_out, devtest)]
+            extra = "".join(f" {score:9.4f}" for score in scores)
         print(
             f"{name:52} {reports['rules'].macro_f1:7.3f} {reports['model'].macro_f1:7.3f} "
-            f"{reports['hybrid'].macro_f1:7.3f} {reports['hybrid'].calibration_error:8.3f} {took:6.1f}",
+            f"{reports['hybrid'].macro_f1:7.4f} {reports['hybrid'].calibration_error:8.3f} {took:6.1f}{extra}",
             flush=True,
         )
 
