@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from classifier.errors import ModelError
 from classifier.features import TfidfFeatures
 from classifier.places import PLACEHOLDER, mask_places, place_names, places_text
+from classifier.segment import split_sentences
 
 P = PLACEHOLDER
 
@@ -51,3 +53,18 @@ def test_a_model_masked_with_another_list_is_refused():
     settings = {"analyzer": "word", "ngram_range": [1, 1], "mask_places": True, "places_sha256": "0" * 64}
     with pytest.raises(ModelError, match="place names"):
         TfidfFeatures(["word"], [1.0], settings)
+
+
+def test_swapping_one_country_for_another_changes_nothing(classifier, seed_text):
+    """The shipped model masks place names, so the seed's labels and scores do not depend on who is named."""
+    swaps = {"Pakistani": "Norwegian", "Pakistan": "Norway", "Afghanistan": "Chile", "Afghan": "Chilean"}
+    swaps |= {"Kabul": "Santiago", "Islamabad": "Oslo"}
+    sentences = [seed_text[s.start : s.end] for s in split_sentences(seed_text)]
+    swapped = list(sentences)
+    for old, new in swaps.items():
+        swapped = [s.replace(old, new) for s in swapped]
+    assert sum(a != b for a, b in zip(sentences, swapped, strict=True)) >= 10
+    for mode in ("hybrid", "model", "rules"):
+        np.testing.assert_allclose(
+            classifier.scores(swapped, mode=mode), classifier.scores(sentences, mode=mode), rtol=0, atol=1e-12
+        )

@@ -45,8 +45,9 @@ class TrainSettings:
     #: as accurate in cross-validation, and each rule then counts by the weight written for it.
     rule_indicators: bool = False
     folds: int = 3  # out-of-fold fits for the combiner; 3, 4 and 5 tie in CV, and 3 trains fastest
-    #: Replace place names (``classifier/places.txt``) by one placeholder before the text model.
-    mask_places: bool = False
+    #: Replace place names (``classifier/places.txt``) by one placeholder before the text model, so
+    #: labels do not depend on which country is named; ties in CV (README, "The model").
+    mask_places: bool = True
     seed: int = 13
     holdout: float = 0.2
 
