@@ -3,8 +3,9 @@
 Run: python benchmarks/bench.py [--quick]
 
 Measures, in one run so that ratios compare like with like:
-  * throughput of label_sentences in hybrid, rules and model modes, and of the
-    equivalent scikit-learn pipeline's predict_proba, on the same sentences;
+  * throughput of label_sentences in hybrid, rules and model modes, of the
+    equivalent scikit-learn pipeline's predict_proba, and of the place-name
+    masking the model's input goes through, on the same sentences;
   * wall time and peak memory of `claims label --text` against merely importing
     scikit-learn's text and linear modules;
   * training time on the shipped corpus, model size on disk;
@@ -62,6 +63,7 @@ def corpus_sentences(count: int) -> list[str]:
 
 def throughput(count: int) -> dict[str, float]:
     from classifier import ClaimClassifier
+    from classifier.places import mask_places
 
     classifier = ClaimClassifier.load()
     sentences = corpus_sentences(count)
@@ -74,6 +76,10 @@ def throughput(count: int) -> dict[str, float]:
     began = time.perf_counter()
     pipeline.predict_proba(sentences)
     rates["sklearn predict_proba"] = count / (time.perf_counter() - began)
+    began = time.perf_counter()
+    for sentence in sentences:
+        mask_places(sentence)
+    rates["place-name masking alone"] = count / (time.perf_counter() - began)
     return rates
 
 
