@@ -68,3 +68,16 @@ def test_swapping_one_country_for_another_changes_nothing(classifier, seed_text)
         np.testing.assert_allclose(
             classifier.scores(swapped, mode=mode), classifier.scores(sentences, mode=mode), rtol=0, atol=1e-12
         )
+
+
+def test_only_models_trained_with_masking_mask():
+    """Models trained before masking existed (no setting) read place names as words, as they were trained."""
+    from classifier.places import places_digest
+
+    plain = TfidfFeatures(["pakistan", P], [1.0, 1.0], {"analyzer": "word", "ngram_range": [1, 1]})
+    masked_settings = {"analyzer": "word", "ngram_range": [1, 1], "mask_places": True, "places_sha256": places_digest()}
+    masked = TfidfFeatures(["pakistan", P], [1.0, 1.0], masked_settings)
+    assert plain.analyze("Pakistan warned.") == ["pakistan", "warned"]
+    assert masked.analyze("Pakistan warned.") == [P, "warned"]
+    assert plain.transform(["Pakistan warned."]).indices.tolist() == [0]
+    assert masked.transform(["Pakistan warned."]).indices.tolist() == [1]
