@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,32 @@ def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[s
     return reports
 
 
+def out_of_fold_classifiers(
+    examples: Sequence[Example],
+    rulebook: RuleBook,
+    settings: TrainSettings,
+    folds: int,
+    progress: Progress | None = None,
+    group_by: str = "doc",
+    extra_training: Sequence[Example] = (),
+) -> Iterator[tuple[list[int], ClaimClassifier]]:
+    """For each fold grouped by statement (or by source file): the tested rows, and a classifier
+    trained on the other folds plus ``extra_training`` (which joins every training fold and is never tested)."""
+    from sklearn.model_selection import GroupKFold
+
+    say = progress or (lambda _message: None)
+    matcher = RuleMatcher(rulebook)
+    groups = [e.source if group_by == "source" else e.doc for e in examples]
+    if len(set(groups)) < folds:
+        kind = "source files" if group_by == "source" else "statements"
+        raise DataError(f"{folds}-fold cross-validation needs at least {folds} {kind}; the data has {len(set(groups))}")
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
+    for fold, (train_index, test_index) in enumerate(splitter.split(examples, groups=groups), start=1):
+        say(f"fold {fold}/{folds}: training on {len(train_index)} sentences, testing on {len(test_index)}")
+        model = fit_model([*(examples[i] for i in train_index), *extra_training], matcher, settings)
+        yield [int(i) for i in test_index], ClaimClassifier(model, rulebook)
+
+
 def cross_validate(
     examples: Sequence[Example],
     rulebook: RuleBook,
@@ -50,21 +76,10 @@ def cross_validate(
     ``extra_training`` joins every training fold and is never tested: how much a
     batch of new examples adds, measured on the same sentences.
     """
-    from sklearn.model_selection import GroupKFold
-
-    say = progress or (lambda _message: None)
-    matcher = RuleMatcher(rulebook)
-    groups = [e.source if group_by == "source" else e.doc for e in examples]
-    if len(set(groups)) < folds:
-        kind = "source files" if group_by == "source" else "statements"
-        raise DataError(f"{folds}-fold cross-validation needs at least {folds} {kind}; the data has {len(set(groups))}")
-    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
     predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}
     confidence: dict[str, np.ndarray] = {mode: np.zeros(len(examples)) for mode in MODES}
-    for fold, (train_index, test_index) in enumerate(splitter.split(examples, groups=groups), start=1):
-        say(f"fold {fold}/{folds}: training on {len(train_index)} sentences, testing on {len(test_index)}")
-        model = fit_model([*(examples[i] for i in train_index), *extra_training], matcher, settings)
-        classifier = ClaimClassifier(model, rulebook)
+    fitted = out_of_fold_classifiers(examples, rulebook, settings, folds, progress, group_by, extra_training)
+    for test_index, classifier in fitted:
         texts = [examples[i].text for i in test_index]
         for mode in MODES:
             outcomes, confidences = predict_outcomes(classifier, texts, mode)

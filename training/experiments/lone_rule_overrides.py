@@ -2,8 +2,8 @@
 
 Run: python training/experiments/lone_rule_overrides.py
 
-Out-of-fold predictions by 5-fold cross-validation grouped by statement on
-the training part of the held-out split (neither the held-out statements nor
+Out-of-fold predictions by the same 5-fold cross-validation grouped by
+statement as ``claims evaluate --cv 5``, on the training part of the held-out split (neither the held-out statements nor
 any test set is used). It counts the sentences where every rule that fired
 names the same label and the hybrid chose a different outcome, and how often
 each side agreed with the gold label; then the same for sentences where rules
@@ -15,25 +15,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sklearn.model_selection import GroupKFold
-
-from classifier.api import ClaimClassifier
 from classifier.labels import NONE_LABEL
-from classifier.matcher import RuleMatcher
 from classifier.rulebook import load_rulebook
 from classifier.training.data import load_corpus
-from classifier.training.fit import TrainSettings, fit_model, grouped_holdout
+from classifier.training.evaluate import out_of_fold_classifiers
+from classifier.training.fit import TrainSettings, grouped_holdout
 
 
 def main() -> None:
     settings = TrainSettings()
     examples, _held_out = grouped_holdout(load_corpus(), settings.holdout, settings.seed)
-    rulebook = load_rulebook()
-    matcher = RuleMatcher(rulebook)
     counts: Counter[str] = Counter()
-    folds = GroupKFold(n_splits=5).split(examples, groups=[e.doc for e in examples])
-    for train_rows, test_rows in folds:
-        classifier = ClaimClassifier(fit_model([examples[i] for i in train_rows], matcher, settings), rulebook)
+    for test_rows, classifier in out_of_fold_classifiers(examples, load_rulebook(), settings, folds=5):
         tested = [examples[i] for i in test_rows]
         for example, prediction in zip(tested, classifier.label_sentences([e.text for e in tested]), strict=True):
             rule_labels = {hit.label for hit in prediction.evidence}
