@@ -63,7 +63,7 @@ def corpus_sentences(count: int) -> list[str]:
 
 def throughput(count: int) -> dict[str, float]:
     from classifier import ClaimClassifier
-    from classifier.places import mask_places
+    from classifier.text.places import mask_places
 
     classifier = ClaimClassifier.load()
     sentences = corpus_sentences(count)
@@ -103,8 +103,8 @@ def startup(repeats: int) -> dict[str, tuple[float, float, float]]:
 
 
 def training_time() -> float:
-    from classifier.matcher import RuleMatcher
-    from classifier.rulebook import load_rulebook
+    from classifier.rulebook.book import load_rulebook
+    from classifier.rulebook.matcher import RuleMatcher
     from classifier.training.data import load_corpus
     from classifier.training.fit import TrainSettings, fit_model
 
@@ -115,7 +115,7 @@ def training_time() -> float:
 
 
 def model_size_mb() -> float:
-    from classifier.modelstore import default_model_dir
+    from classifier.textmodel.folder import default_model_dir
 
     return sum(p.stat().st_size for p in default_model_dir().iterdir()) / 1e6
 

@@ -32,9 +32,9 @@ import re
 import time
 from collections.abc import Callable
 
-from classifier.matcher import WORDS, RuleMatcher
-from classifier.patterns import CompiledPattern
-from classifier.rulebook import load_rulebook
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.matcher import WORDS, RuleMatcher
+from classifier.rulebook.patterns import CompiledPattern
 from classifier.training.data import load_corpus
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from classifier.segment import split_sentences
+from classifier.text.segment import split_sentences
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

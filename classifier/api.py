@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import hybrid
+from . import scoring
 from .errors import InputError
 from .labels import OUTCOMES
-from .matcher import RuleMatcher, fired_matrix
-from .modelstore import ModelArrays, load_model
 from .result import Prediction, RuleHit
-from .rulebook import RuleBook, load_rulebook
-from .segment import split_sentences
+from .rulebook.book import RuleBook, load_rulebook
+from .rulebook.matcher import RuleMatcher, fired_matrix
+from .text.segment import split_sentences
+from .textmodel.folder import ModelArrays, load_model
 
 if TYPE_CHECKING:  # scikit-learn is only imported by to_sklearn()
     from sklearn.pipeline import Pipeline
@@ -89,7 +89,7 @@ class ClaimClassifier:
 
     def scores(self, sentences: Sequence[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
-        return self._scores(sentences, self._hits(sentences, hybrid.check_mode(mode)), mode)
+        return self._scores(sentences, self._hits(sentences, scoring.check_mode(mode)), mode)
 
     def scores_by_mode(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
         """Score matrices of all three modes, matching the rules and scoring the model once."""
@@ -98,8 +98,8 @@ class ClaimClassifier:
         model_probabilities = self._model_scores(sentences)
         fired = fired_matrix(hits, self.model.combiner_rules)
         return {
-            "hybrid": hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired),
-            "rules": hybrid.rules_scores(evidence),
+            "hybrid": scoring.hybrid_scores(self.model, model_probabilities, evidence, fired),
+            "rules": scoring.rules_scores(evidence),
             "model": model_probabilities,
         }
 
@@ -113,19 +113,19 @@ class ClaimClassifier:
 
     def to_sklearn(self) -> Pipeline:
         """The text model as an equivalent fitted scikit-learn pipeline (needs scikit-learn)."""
-        from .sklearn_bridge import to_sklearn_pipeline
+        from .textmodel.sklearn_bridge import to_sklearn_pipeline
 
         return to_sklearn_pipeline(self.model)
 
     def _scores(self, sentences: Sequence[str], hits: Sequence[Sequence[RuleHit]], mode: str) -> np.ndarray:
         evidence = self.matcher.evidence_matrix(hits)
         if mode == "rules":
-            return hybrid.rules_scores(evidence)
+            return scoring.rules_scores(evidence)
         model_probabilities = self._model_scores(sentences)
         if mode == "model":
             return model_probabilities
         fired = fired_matrix(hits, self.model.combiner_rules)
-        return hybrid.hybrid_scores(self.model, model_probabilities, evidence, fired)
+        return scoring.hybrid_scores(self.model, model_probabilities, evidence, fired)
 
     def _hits(self, sentences: Sequence[str], mode: str) -> list[tuple[RuleHit, ...]]:
         """Rule hits per sentence; model mode uses no rules, so it neither runs nor reports them."""
@@ -136,7 +136,7 @@ class ClaimClassifier:
     def _model_scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Text-model probabilities, computed in chunks so memory stays bounded for big batches."""
         parts = [
-            hybrid.model_scores(self.model, self.model.features.transform(sentences[i : i + _CHUNK]))
+            scoring.model_scores(self.model, self.model.features.transform(sentences[i : i + _CHUNK]))
             for i in range(0, len(sentences), _CHUNK)
         ]
         return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
@@ -149,12 +149,12 @@ class ClaimClassifier:
         min_confidence: float,
         force_label: bool,
     ) -> list[Prediction]:
-        hybrid.check_mode(mode)
+        scoring.check_mode(mode)
         if not sentences:
             return []
         hits = self._hits(sentences, mode)
         scores = self._scores(sentences, hits, mode)
-        decision = hybrid.decide(scores, min_confidence=min_confidence, force_label=force_label)
+        decision = scoring.decide(scores, min_confidence=min_confidence, force_label=force_label)
         results = []
         for row, sentence in enumerate(sentences):
             start, end = offsets[row]

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from .atomic import atomic_path
 from .errors import InputError
 from .labels import OUTCOMES
-from .output import RECORD_FIELDS
-from .segment import split_sentences
+from .output.records import RECORD_FIELDS
+from .text.segment import split_sentences
 
 if TYPE_CHECKING:
     from .api import ClaimClassifier

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .hybrid import combiner_inputs, decide, hybrid_scores, model_scores, rules_scores
 from .labels import OUTCOMES
-from .matcher import fired_matrix
-from .modelstore import combiner_feature_names
 from .result import RuleHit
+from .rulebook.matcher import fired_matrix
+from .scoring import combiner_inputs, decide, hybrid_scores, model_scores, rules_scores
+from .textmodel.folder import combiner_feature_names
 
 if TYPE_CHECKING:
     from .api import ClaimClassifier

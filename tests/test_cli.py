@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 
 from classifier import __version__
 from classifier.cli import app
-
-from .conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
+from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
 
 runner = CliRunner()
 
@@ -229,7 +228,9 @@ def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
             raise ModuleNotFoundError(f"No module named '{name}'", name=name)
         return real_import(name, *args, **kwargs)
 
-    for module in [m for m in sys.modules if m == "sklearn" or m.startswith(("sklearn.", "classifier.sklearn_bridge"))]:
+    for module in [
+        m for m in sys.modules if m == "sklearn" or m.startswith(("sklearn.", "classifier.textmodel.sklearn_bridge"))
+    ]:
         monkeypatch.delitem(sys.modules, module)
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     result = invoke("export", "--out", "unused.joblib")

@@ -7,11 +7,11 @@ from collections import Counter
 import pytest
 
 from classifier.labels import CLAIM_LABELS, OUTCOMES
-from classifier.segment import split_sentences
-from classifier.training.corpus_checks import near_duplicates, normalise
+from classifier.text.segment import split_sentences
 from classifier.training.data import load_corpus, load_labelled_file, validate
+from tests.conftest import DEVTEST, FIRST_PERSON, TOPIC_SHIFT
 
-from .conftest import DEVTEST, FIRST_PERSON, TOPIC_SHIFT
+from .corpus_checks import near_duplicates, normalise
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from classifier.errors import ClassifierError
-from classifier.hybrid import RULES_NONE_LOGIT, decide, rules_scores
 from classifier.labels import CLAIM_LABELS, OUTCOMES
+from classifier.scoring import RULES_NONE_LOGIT, decide, rules_scores
 
 
 def row(**scores: float) -> np.ndarray:

@@ -31,7 +31,7 @@ def test_numpy_scorer_equals_sklearn_pipeline_on_the_whole_corpus(classifier, co
 def test_export_joblib_round_trips(tmp_path, classifier):
     import joblib
 
-    from classifier.sklearn_bridge import dump_joblib
+    from classifier.textmodel.sklearn_bridge import dump_joblib
 
     out = tmp_path / "model.joblib"
     dump_joblib(classifier.to_sklearn(), out)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from classifier import ClaimClassifier, ModelError
-from classifier.modelstore import ARRAYS, METADATA, VOCABULARY, default_model_dir, load_model, save_model
+from classifier.textmodel.folder import ARRAYS, METADATA, VOCABULARY, default_model_dir, load_model, save_model
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_pickled_arrays_are_refused_without_running_them(model_copy, tmp_path, m
     with (model_copy / ARRAYS).open("wb") as handle:
         np.savez(handle, **arrays)
     metadata = json.loads((model_copy / METADATA).read_text())
-    from classifier.modelstore import file_sha256
+    from classifier.textmodel.folder import file_sha256
 
     metadata["files"][ARRAYS] = file_sha256(model_copy / ARRAYS)  # even with a matching checksum
     (model_copy / METADATA).write_text(json.dumps(metadata))

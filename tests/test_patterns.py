@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifier.errors import RuleError
-from classifier.patterns import compile_pattern, inflections
+from classifier.rulebook.patterns import compile_pattern, inflections
 
 IRREGULAR = {"pay": ["paid"], "hold": ["held"]}
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from classifier.errors import ModelError
-from classifier.features import TfidfFeatures
-from classifier.places import PLACEHOLDER, mask_places, place_names, places_text
-from classifier.segment import split_sentences
+from classifier.text.places import PLACEHOLDER, mask_places, place_names, places_text
+from classifier.text.segment import split_sentences
+from classifier.textmodel.features import TfidfFeatures
 
 P = PLACEHOLDER
 
@@ -72,7 +72,7 @@ def test_swapping_one_country_for_another_changes_nothing(classifier, seed_text)
 
 def test_only_models_trained_with_masking_mask():
     """Models trained before masking existed (no setting) read place names as words, as they were trained."""
-    from classifier.places import places_digest
+    from classifier.text.places import places_digest
 
     plain = TfidfFeatures(["pakistan", P], [1.0, 1.0], {"analyzer": "word", "ngram_range": [1, 1]})
     masked_settings = {"analyzer": "word", "ngram_range": [1, 1], "mask_places": True, "places_sha256": places_digest()}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classifier.segment import split_sentences
+from classifier.text.segment import split_sentences
 
 # Text built from sentence-like pieces plus arbitrary Unicode, so that both
 # ordinary prose and hostile input are explored.

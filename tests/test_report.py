@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.cli import app
-
-from .conftest import SEED_TEXT
+from tests.conftest import SEED_TEXT
 
 
 class SentenceCollector(HTMLParser):

@@ -8,10 +8,10 @@ import pytest
 
 from classifier.errors import RuleError
 from classifier.labels import CLAIM_LABELS
-from classifier.matcher import WORDS, RuleMatcher
-from classifier.rulebook import load_rulebook
-from classifier.rulecheck import check_examples
-from classifier.segment import split_sentences
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.check import check_examples
+from classifier.rulebook.matcher import WORDS, RuleMatcher
+from classifier.text.segment import split_sentences
 
 
 @pytest.fixture(scope="module")

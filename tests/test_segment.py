@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.segment import split_sentences
+from classifier.text.segment import split_sentences
 
 
 def sentences(text: str) -> list[str]:

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from classifier import InputError, streaming
-from classifier.segment import split_sentences
-
-from .conftest import SEED_TEXT
+from classifier import InputError
+from classifier.text import streaming
+from classifier.text.segment import split_sentences
+from tests.conftest import SEED_TEXT
 
 
 def spans_by_pieces(data: bytes) -> list[tuple[int, int]]:

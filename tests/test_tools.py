@@ -8,11 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier import ClaimClassifier
-from classifier.matcher import RuleMatcher
-from classifier.rulebook import load_rulebook
-from classifier.rulestats import rule_stats
-
-from .conftest import SEED_TEXT
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.matcher import RuleMatcher
+from classifier.rulebook.stats import rule_stats
+from tests.conftest import SEED_TEXT
 
 runner = CliRunner()
 

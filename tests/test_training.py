@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 
 from classifier import ClaimClassifier
-from classifier.matcher import RuleMatcher
-from classifier.modelstore import load_model
-from classifier.rulebook import load_rulebook
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.matcher import RuleMatcher
+from classifier.textmodel.folder import load_model
 from classifier.training.data import load_corpus
 from classifier.training.fit import TrainSettings, fit_model
-
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 pytest.importorskip("sklearn")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, SEED_TEXT
+from tests.conftest import REPO, SEED_TEXT
 
 
 @pytest.fixture(scope="module")

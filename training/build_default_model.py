@@ -7,8 +7,8 @@ the result can be checked against the committed model (tests do).
 
 from __future__ import annotations
 
-from classifier.modelstore import default_model_dir
-from classifier.rulebook import load_rulebook
+from classifier.rulebook.book import load_rulebook
+from classifier.textmodel.folder import default_model_dir
 from classifier.training.data import load_corpus, validate
 from classifier.training.fit import TrainSettings
 from classifier.training.run import train

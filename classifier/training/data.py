@@ -16,12 +16,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
 from ..labels import OUTCOMES, normalise_label
+from ..shipped import shipped_path
 
 #: Fewer examples than this for a label present in the data is an error.
 MIN_EXAMPLES_PER_LABEL = 5
@@ -65,11 +65,7 @@ class Problems:
 
 def shipped_corpus_files() -> list[Path]:
     """The corpus that ships with the package (or ``training/data`` in a checkout)."""
-    packaged = resources.files("classifier") / "_corpus"
-    folder = Path(str(packaged))
-    if not folder.is_dir():
-        folder = Path(__file__).resolve().parents[2] / "training" / "data"
-    files = sorted(folder.glob("*.jsonl"))
+    files = sorted(shipped_path("_corpus", "training/data").glob("*.jsonl"))
     if not files:
         raise DataError("the shipped training corpus is missing: reinstall claim-classifier")
     return files
@@ -101,10 +97,7 @@ def load_corpus(files: Sequence[Path] | None = None) -> list[Example]:
 
 def shipped_devtest_file() -> Path:
     """The independent dev-test set: never trained on, used to compare models."""
-    packaged = Path(str(resources.files("classifier") / "_devtest" / "devtest.jsonl"))
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "training" / "devtest" / "devtest.jsonl"
+    return shipped_path("_devtest", "training/devtest") / "devtest.jsonl"
 
 
 def load_labelled_file(path: Path) -> list[Example]:

@@ -9,10 +9,10 @@ import numpy as np
 
 from ..api import ClaimClassifier
 from ..errors import DataError
-from ..hybrid import MODES
 from ..labels import NONE_LABEL
-from ..matcher import RuleMatcher
-from ..rulebook import RuleBook
+from ..rulebook.book import RuleBook
+from ..rulebook.matcher import RuleMatcher
+from ..scoring import MODES
 from .data import Example
 from .fit import Progress, TrainSettings, fit_model
 from .metrics import Report, score

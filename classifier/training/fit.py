@@ -19,12 +19,12 @@ from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 from sklearn.pipeline import FeatureUnion as SklearnFeatureUnion
 
 from .. import __version__
-from ..features import FeatureUnion, TfidfFeatures
-from ..hybrid import combiner_inputs
 from ..labels import OUTCOMES
-from ..matcher import RuleMatcher, fired_matrix
-from ..modelstore import ModelArrays
-from ..places import masked_lowercase, places_digest
+from ..rulebook.matcher import RuleMatcher, fired_matrix
+from ..scoring import combiner_inputs
+from ..text.places import masked_lowercase, places_digest
+from ..textmodel.features import FeatureUnion, TfidfFeatures
+from ..textmodel.folder import ModelArrays
 from .data import Example
 
 Progress = Callable[[str], None]

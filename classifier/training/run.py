@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ..api import ClaimClassifier
-from ..matcher import RuleMatcher
-from ..modelstore import ModelArrays, load_model, save_model
-from ..rulebook import RuleBook
+from ..rulebook.book import RuleBook
+from ..rulebook.matcher import RuleMatcher
+from ..textmodel.folder import ModelArrays, load_model, save_model
 from .data import Example, data_sha256, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
 from .evaluate import evaluate, reports_to_dict
 from .fit import Progress, TrainSettings, describe_training, fit_model, grouped_holdout

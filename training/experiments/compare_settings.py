@@ -20,8 +20,8 @@ import time
 from dataclasses import replace
 
 from classifier.api import ClaimClassifier
-from classifier.matcher import RuleMatcher
-from classifier.rulebook import load_rulebook
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.matcher import RuleMatcher
 from classifier.training.data import load_corpus, load_labelled_file, shipped_devtest_file
 from classifier.training.evaluate import cross_validate, evaluate
 from classifier.training.fit import TrainSettings, fit_model, grouped_holdout

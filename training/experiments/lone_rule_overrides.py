@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 
 from classifier.labels import NONE_LABEL
-from classifier.rulebook import load_rulebook
+from classifier.rulebook.book import load_rulebook
 from classifier.training.data import load_corpus
 from classifier.training.evaluate import out_of_fold_classifiers
 from classifier.training.fit import TrainSettings, grouped_holdout

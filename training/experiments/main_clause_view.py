@@ -25,7 +25,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
-from classifier.segment import split_sentences
+from classifier.text.segment import split_sentences
 from classifier.training.data import load_corpus
 from classifier.training.fit import TrainSettings, grouped_holdout
 

@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import RuleError
+from ..errors import RuleError
 
 _GAP = re.compile(r"^\.\.(\d+)$")
 _WORD = re.compile(r"^\w[\w'\u2019.\-]*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rulebook import Guard, Rule, RuleBook
+from .book import Guard, Rule, RuleBook
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .atomic import atomic_path
-from .labels import OUTCOMES
-from .modelstore import ModelArrays
-from .places import masked_lowercase
+from ..atomic import atomic_path
+from ..labels import OUTCOMES
+from ..text.places import masked_lowercase
+from .folder import ModelArrays
 
 
 def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:

@@ -18,8 +18,8 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from .cli_common import Mode, ModelOption, OutputFormat, ReportFormat, RulesOption, handles_errors
+from .. import __version__
+from .common import Mode, ModelOption, OutputFormat, ReportFormat, RulesOption, handles_errors
 
 app = typer.Typer(
     name="claims",
@@ -79,7 +79,7 @@ def label(
     warning, or none), a confidence, the scores of all six outcomes and the
     rule hits behind it. Example: claims label fixtures/rejoinder.txt
     """
-    from .api import ClaimClassifier
+    from ..api import ClaimClassifier
 
     if text is None and not files:
         raise typer.BadParameter("give FILE arguments, '-' for standard input, or --text", param_hint="FILES")
@@ -96,8 +96,8 @@ def label(
 
 def _print_tables(classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any]) -> None:
     """The table view: whole documents, for reading."""
-    from .inputs import Document, read_document
-    from .output import print_table
+    from ..output.records import print_table
+    from ..text.inputs import Document, read_document
 
     documents = [Document("<text>", text)] if text is not None else [read_document(f, strict=strict) for f in files]
     for document in documents:
@@ -113,7 +113,7 @@ def _stream_records(
     """Machine formats: read and label each document piece by piece, writing as we go."""
     from dataclasses import replace
 
-    from .output import RecordWriter
+    from ..output.records import RecordWriter
 
     writer = RecordWriter(output_format, sys.stdout)
     for name, pieces in _document_pieces(files, text, strict):
@@ -130,8 +130,8 @@ def _stream_records(
 
 def _document_pieces(files: list[str], text: str | None, strict: bool) -> Any:
     """(name, pieces) for each input; pieces are (offset, text) in reading order."""
-    from .inputs import open_input
-    from .streaming import iter_pieces
+    from ..text.inputs import open_input
+    from ..text.streaming import iter_pieces
 
     if text is not None:
         yield "<text>", iter([(0, text)])
@@ -194,11 +194,11 @@ def train(
     """
     from rich.console import Console
 
-    from .rulebook import load_rulebook
-    from .training.fit import TrainSettings
-    from .training.run import gather_examples, load_baseline
-    from .training.run import train as run_training
-    from .training_report import print_training_result
+    from ..output.figures import print_training_result
+    from ..rulebook.book import load_rulebook
+    from ..training.fit import TrainSettings
+    from ..training.run import gather_examples, load_baseline
+    from ..training.run import train as run_training
 
     if no_base and not data:
         raise typer.BadParameter("--no-base needs at least one --data file", param_hint="--no-base")
@@ -256,13 +256,13 @@ def evaluate(
     Per-label precision, recall and F1, macro-F1, accuracy and the confusion
     matrix. Example: claims evaluate --data training/devtest/devtest.jsonl
     """
-    from .api import ClaimClassifier
-    from .rulebook import load_rulebook
-    from .training.data import load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
-    from .training.evaluate import cross_validate
-    from .training.evaluate import evaluate as evaluate_modes
-    from .training.fit import TrainSettings
-    from .training_report import print_reports, reports_json
+    from ..api import ClaimClassifier
+    from ..output.figures import print_reports, reports_json
+    from ..rulebook.book import load_rulebook
+    from ..training.data import load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
+    from ..training.evaluate import cross_validate
+    from ..training.evaluate import evaluate as evaluate_modes
+    from ..training.fit import TrainSettings
 
     if by_source and not cv:
         raise typer.BadParameter("--by-source goes with --cv", param_hint="--by-source")
@@ -302,8 +302,8 @@ def export(
 
     Example: claims export --format joblib --out model.joblib
     """
-    from .api import ClaimClassifier
-    from .sklearn_bridge import dump_joblib
+    from ..api import ClaimClassifier
+    from ..textmodel.sklearn_bridge import dump_joblib
 
     if export_format != "joblib":
         raise typer.BadParameter("only 'joblib' is supported", param_hint="--format")
@@ -311,7 +311,7 @@ def export(
     print(f"wrote {out}", file=sys.stderr)
 
 
-from .cli_tools import register  # noqa: E402  (the tools add commands to this app)
+from .tools import register  # noqa: E402  (the tools add commands to this app)
 
 register(app)
 

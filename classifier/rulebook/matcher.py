@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labels import CLAIM_LABELS
+from ..labels import CLAIM_LABELS
+from ..result import RuleHit
+from .book import Guard, Rule, RuleBook
 from .patterns import CompiledPattern
-from .result import RuleHit
-from .rulebook import Guard, Rule, RuleBook
 
 #: The words the rule index sees: runs of letters and digits of the lowercased sentence.
 WORDS = re.compile(r"[^\W_]+")

@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .explain import Contribution, Explanation
-from .labels import DISPLAY_NAMES
-from .output import LABEL_COLOURS
-from .rulestats import RuleStats
+from ..explain import Contribution, Explanation
+from ..labels import DISPLAY_NAMES
+from ..rulebook.stats import RuleStats
+from .records import LABEL_COLOURS
 
 
 def print_explanation(explanation: Explanation, console: Any = None) -> None:

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from .labels import DISPLAY_NAMES, OUTCOMES
-from .result import Prediction
+from ..labels import DISPLAY_NAMES, OUTCOMES
+from ..result import Prediction
 
 FORMATS = ("table", "jsonl", "json", "csv")
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.

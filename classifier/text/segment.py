@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
 
-_WORD_LISTS = tomllib.loads((resources.files("classifier") / "segmenter.toml").read_text(encoding="utf-8"))
+_WORD_LISTS = tomllib.loads((resources.files(__package__) / "segmenter.toml").read_text(encoding="utf-8"))
 _TITLES = frozenset(_WORD_LISTS["titles"])
 _REFERENCES = frozenset(_WORD_LISTS["references"])
 _OPENERS = frozenset(_WORD_LISTS["openers"])

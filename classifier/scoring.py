@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ClassifierError
-from .features import SparseRows, linear_scores, softmax
 from .labels import CLAIM_LABELS, NONE_LABEL, OUTCOMES
-from .modelstore import ModelArrays
+from .textmodel.features import SparseRows, linear_scores, softmax
+from .textmodel.folder import ModelArrays
 
 MODES = ("hybrid", "rules", "model")
 #: In rules mode, the logit of "none": rule weight a label needs to outvote it.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .labels import DISPLAY_NAMES, OUTCOMES
-from .training.metrics import Report
-from .training.run import TrainResult
+from ..labels import DISPLAY_NAMES, OUTCOMES
+from ..training.metrics import Report
+from ..training.run import TrainResult
 
 
 def reports_json(reports: dict[str, Report]) -> str:

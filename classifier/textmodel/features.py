@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelError
-from .places import mask_places, places_digest
+from ..errors import ModelError
+from ..text.places import mask_places, places_digest
 
 _WORD_CACHE_LIMIT = 200_000
 #: scikit-learn's default ``token_pattern``.

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .atomic import current_umask
-from .errors import ModelError
+from ..atomic import current_umask
+from ..errors import ModelError
+from ..labels import CLAIM_LABELS, OUTCOMES
 from .features import FeatureUnion, TfidfFeatures
-from .labels import CLAIM_LABELS, OUTCOMES
 
 FORMAT_VERSION = 1
 METADATA = "metadata.json"

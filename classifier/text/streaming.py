@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from .errors import DecodingWarning, InputError
+from ..errors import DecodingWarning, InputError
 from .segment import split_sentences
 
 PIECE_CHARS = 1 << 20

@@ -21,7 +21,7 @@ _PLACES_FILE = "places.txt"
 
 
 def places_text() -> str:
-    return (resources.files("classifier") / _PLACES_FILE).read_text(encoding="utf-8")
+    return (resources.files(__package__) / _PLACES_FILE).read_text(encoding="utf-8")
 
 
 def place_names(text: str) -> list[str]:

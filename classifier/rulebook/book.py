@@ -12,12 +12,12 @@ import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import RuleError
-from .labels import CLAIM_LABELS
+from ..errors import RuleError
+from ..labels import CLAIM_LABELS
+from ..shipped import shipped_path
 from .patterns import CompiledPattern, compile_pattern
 
 MIN_WEIGHT, MAX_WEIGHT = 0.0, 5.0
@@ -65,12 +65,9 @@ class RuleBook:
 
 def shipped_rules_dir() -> Path:
     """Where the shipped rule files are: inside the installed package, or ``rules/`` in a checkout."""
-    packaged = resources.files("classifier") / "_rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
+    folder = shipped_path("_rules", "rules")
+    if folder.is_dir():
+        return folder
     raise RuleError("the shipped rule files are missing: reinstall claim-classifier")
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .errors import ClassifierError
+from ..errors import ClassifierError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

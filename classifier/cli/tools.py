@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
-from .errors import InputError, RuleError
+from ..errors import InputError, RuleError
+from .common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
 
 rules_app = typer.Typer(help="List, check and measure the keyword rules.", no_args_is_help=True)
 
@@ -39,8 +39,8 @@ def explain(
     combined model and rules, and the final label and confidence.
     Example: claims explain --text "The ministry warned of grave consequences."
     """
-    from .api import ClaimClassifier
-    from .explain_view import print_explanation
+    from ..api import ClaimClassifier
+    from ..output.explanation import print_explanation
 
     explanation = ClaimClassifier.load(model, rules=rules or []).explain(text)
     if output_format is ReportFormat.json:
@@ -60,8 +60,8 @@ def rules_list(
     from rich.markup import escape
     from rich.table import Table
 
-    from .labels import normalise_label
-    from .rulebook import load_rulebook
+    from ..labels import normalise_label
+    from ..rulebook.book import load_rulebook
 
     wanted = normalise_label(label) if label else None
     table = Table(title="rules", title_justify="left")
@@ -86,8 +86,8 @@ def rules_check(
     weights in range, then that each must-match sentence matches and each
     must-not-match sentence does not. Exit code 5 on any failure.
     """
-    from .rulebook import load_rulebook
-    from .rulecheck import check_examples
+    from ..rulebook.book import load_rulebook
+    from ..rulebook.check import check_examples
 
     book = load_rulebook(rules or [], include_shipped=not rules)
     failures = check_examples(book)
@@ -114,17 +114,17 @@ def rules_stats(
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
 ) -> None:
     """Measure each rule on labelled data: coverage, precision, overlaps, conflicts."""
-    from .matcher import RuleMatcher
-    from .rulebook import load_rulebook
-    from .rulestats import rule_stats
-    from .training.data import load_corpus, load_user_data
+    from ..rulebook.book import load_rulebook
+    from ..rulebook.matcher import RuleMatcher
+    from ..rulebook.stats import rule_stats
+    from ..training.data import load_corpus, load_user_data
 
     examples = load_user_data(data) if data else load_corpus()
     stats = rule_stats(RuleMatcher(load_rulebook(rules or [])), [e.text for e in examples], [e.label for e in examples])
     if output_format is ReportFormat.json:
         print(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
         return
-    from .explain_view import print_rule_stats
+    from ..output.explanation import print_rule_stats
 
     print_rule_stats(stats, min_precision=min_precision, show_errors=show_errors, data_size=len(examples))
 
@@ -145,12 +145,12 @@ def suggest(
     'label' to fill in and 'suggested_label' as a hint; once labelled it is
     ready for 'claims train --data'.
     """
-    from .api import ClaimClassifier
-    from .atomic import write_text_atomically
-    from .inputs import read_document
-    from .segment import split_sentences
-    from .suggest import suggest as rank
-    from .training.data import read_jsonl
+    from ..api import ClaimClassifier
+    from ..atomic import write_text_atomically
+    from ..suggest import suggest as rank
+    from ..text.inputs import read_document
+    from ..text.segment import split_sentences
+    from ..training.data import read_jsonl
 
     pairs: list[tuple[str, str]] = []
     for location in files:
@@ -185,10 +185,10 @@ def report(
     Works opened from disk, with no network. Example:
     claims report fixtures/rejoinder.txt -o report.html
     """
-    from .api import ClaimClassifier
-    from .atomic import write_text_atomically
-    from .inputs import read_document
-    from .report import LabelledDocument, render_report
+    from ..api import ClaimClassifier
+    from ..atomic import write_text_atomically
+    from ..output.html import LabelledDocument, render_report
+    from ..text.inputs import read_document
 
     classifier = ClaimClassifier.load(model, rules=rules or [])
     documents = []
@@ -223,8 +223,8 @@ def label_dataset(
     output file appears only when complete. Needs the 'train' extra (datasets).
     Example: claims label-dataset archive.parquet -o labelled.parquet --num-proc 2
     """
-    from .api import ClaimClassifier
-    from .bulk import label_dataset as run
+    from ..api import ClaimClassifier
+    from ..bulk import label_dataset as run
 
     classifier = ClaimClassifier.load(model, rules=rules or [])
     rows = run(
@@ -252,7 +252,7 @@ def corpus(
     """Print the shipped corpus's counts per label, party, topic or statement."""
     from collections import Counter
 
-    from .training.data import load_corpus, load_user_data
+    from ..training.data import load_corpus, load_user_data
 
     if by not in {"label", "party", "topic", "doc"}:
         raise typer.BadParameter("choose label, party, topic or doc", param_hint="--by")

@@ -1,0 +1,1 @@
+"""What users see: labelled-sentence records and writers, terminal views, the HTML report."""
