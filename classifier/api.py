@@ -8,23 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import scoring
 from .errors import InputError
+from .explain import Explanation, explain
 from .labels import OUTCOMES
-from .result import Prediction, RuleHit
+from .result import Prediction
 from .rulebook.book import RuleBook, load_rulebook
-from .rulebook.matcher import RuleMatcher, fired_matrix
+from .rulebook.matcher import RuleMatcher
+from .scoring import BatchScores, Scorer, check_mode, decide
 from .text.segment import split_sentences
-from .textmodel.folder import ModelArrays, load_model
+from .textmodel.folder import load_model
+from .textmodel.model import TextModel
 
 if TYPE_CHECKING:  # scikit-learn is only imported by to_sklearn()
     from sklearn.pipeline import Pipeline
-
-    from .explain import Explanation
-
-
-#: Sentences vectorised at once: large enough for numpy to pay off, small enough to bound memory.
-_CHUNK = 2048
 
 
 class ClaimClassifier:
@@ -34,10 +30,11 @@ class ClaimClassifier:
     process pools and distributed workers.
     """
 
-    def __init__(self, model: ModelArrays, rulebook: RuleBook) -> None:
+    def __init__(self, model: TextModel, rulebook: RuleBook) -> None:
         self.model = model
         self.rulebook = rulebook
         self.matcher = RuleMatcher(rulebook)
+        self.scorer = Scorer(model, self.matcher)
 
     @classmethod
     def load(
@@ -89,57 +86,23 @@ class ClaimClassifier:
 
     def scores(self, sentences: Sequence[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
-        return self._scores(sentences, self._hits(sentences, scoring.check_mode(mode)), mode)
+        return self.scorer.score(sentences, (check_mode(mode),)).by_mode[mode]
 
     def scores_by_mode(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
         """Score matrices of all three modes, matching the rules and scoring the model once."""
-        hits = self._hits(sentences, "hybrid")
-        evidence = self.matcher.evidence_matrix(hits)
-        model_probabilities = self._model_scores(sentences)
-        fired = fired_matrix(hits, self.model.combiner_rules)
-        return {
-            "hybrid": scoring.hybrid_scores(self.model, model_probabilities, evidence, fired),
-            "rules": scoring.rules_scores(evidence),
-            "model": model_probabilities,
-        }
+        return self.scorer.score(sentences).by_mode
 
     def explain(self, sentence: str) -> Explanation:
         """Why the hybrid gives ``sentence`` its label: rule hits, model features, the combination."""
-        from .explain import explain
-
         if not isinstance(sentence, str):
             raise InputError(f"explain expects a str, got {type(sentence).__name__}")
-        return explain(self, sentence)
+        return explain(self.scorer, sentence)
 
     def to_sklearn(self) -> Pipeline:
         """The text model as an equivalent fitted scikit-learn pipeline (needs scikit-learn)."""
         from .textmodel.sklearn_bridge import to_sklearn_pipeline
 
         return to_sklearn_pipeline(self.model)
-
-    def _scores(self, sentences: Sequence[str], hits: Sequence[Sequence[RuleHit]], mode: str) -> np.ndarray:
-        evidence = self.matcher.evidence_matrix(hits)
-        if mode == "rules":
-            return scoring.rules_scores(evidence)
-        model_probabilities = self._model_scores(sentences)
-        if mode == "model":
-            return model_probabilities
-        fired = fired_matrix(hits, self.model.combiner_rules)
-        return scoring.hybrid_scores(self.model, model_probabilities, evidence, fired)
-
-    def _hits(self, sentences: Sequence[str], mode: str) -> list[tuple[RuleHit, ...]]:
-        """Rule hits per sentence; model mode uses no rules, so it neither runs nor reports them."""
-        if mode == "model":
-            return [()] * len(sentences)
-        return [self.matcher.hits(s) for s in sentences]
-
-    def _model_scores(self, sentences: Sequence[str]) -> np.ndarray:
-        """Text-model probabilities, computed in chunks so memory stays bounded for big batches."""
-        parts = [
-            scoring.model_scores(self.model, self.model.features.transform(sentences[i : i + _CHUNK]))
-            for i in range(0, len(sentences), _CHUNK)
-        ]
-        return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
 
     def _label(
         self,
@@ -149,25 +112,35 @@ class ClaimClassifier:
         min_confidence: float,
         force_label: bool,
     ) -> list[Prediction]:
-        scoring.check_mode(mode)
+        check_mode(mode)
         if not sentences:
             return []
-        hits = self._hits(sentences, mode)
-        scores = self._scores(sentences, hits, mode)
-        decision = scoring.decide(scores, min_confidence=min_confidence, force_label=force_label)
-        results = []
-        for row, sentence in enumerate(sentences):
-            start, end = offsets[row]
-            results.append(
-                Prediction(
-                    text=sentence,
-                    start=start,
-                    end=end,
-                    label=decision.labels[row],
-                    confidence=float(decision.confidences[row]),
-                    scores=dict(zip(OUTCOMES, map(float, scores[row]), strict=True)),
-                    source=mode,
-                    evidence=hits[row],
-                )
-            )
-        return results
+        batch = self.scorer.score(sentences, (mode,))
+        return predictions(batch, mode, sentences, offsets, min_confidence=min_confidence, force_label=force_label)
+
+
+def predictions(
+    batch: BatchScores,
+    mode: str,
+    sentences: Sequence[str],
+    offsets: Sequence[tuple[int, int]],
+    *,
+    min_confidence: float = 0.0,
+    force_label: bool = False,
+) -> list[Prediction]:
+    """One mode's decisions on a scored batch, as the API's result objects."""
+    scores = batch.by_mode[mode]
+    decision = decide(scores, min_confidence=min_confidence, force_label=force_label)
+    return [
+        Prediction(
+            text=sentence,
+            start=offsets[row][0],
+            end=offsets[row][1],
+            label=decision.labels[row],
+            confidence=float(decision.confidences[row]),
+            scores=dict(zip(OUTCOMES, map(float, scores[row]), strict=True)),
+            source=mode,
+            evidence=batch.hits[row],
+        )
+        for row, sentence in enumerate(sentences)
+    ]

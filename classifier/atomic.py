@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ClassifierError, InputError
 
 
 @contextmanager
@@ -18,8 +18,7 @@ def atomic_path(out: Path, *, force: bool = False) -> Iterator[Path]:
     An existing ``out`` is kept unless ``force``; on any error the temporary
     file is removed and ``out`` is untouched.
     """
-    if out.exists() and not force:
-        raise InputError(f"{out}: already exists; pass --force to replace it")
+    refuse_to_replace(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     os.close(handle)
@@ -42,3 +41,11 @@ def current_umask() -> int:
 def write_text_atomically(out: Path, text: str, *, force: bool = False) -> None:
     with atomic_path(out, force=force) as temporary:
         temporary.write_text(text, encoding="utf-8")
+
+
+def refuse_to_replace(
+    out: Path, *, force: bool, error: type[ClassifierError] = InputError, advice: str = "pass --force to replace it"
+) -> None:
+    """The one check that an output is not overwritten without ``--force``; the error type sets the exit code."""
+    if out.exists() and not force:
+        raise error(f"{out}: already exists; {advice}")

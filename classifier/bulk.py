@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import atomic_path
+from .atomic import atomic_path, refuse_to_replace
 from .errors import InputError
-from .labels import OUTCOMES
-from .output.records import RECORD_FIELDS
+from .output.records import RECORD_FIELDS, record
+from .tables import load_table
 from .text.segment import split_sentences
 
 if TYPE_CHECKING:
     from .api import ClaimClassifier
 
-_INPUT_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
-#: The output columns: the same fields as ``claims label`` records.
-_COLUMNS = RECORD_FIELDS
 
 
 class BatchLabeller:
@@ -57,22 +55,11 @@ class BatchLabeller:
                 for number, span in enumerate(split_sentences(text)):
                     units.append((doc, number, span.start, span.end, text[span.start : span.end]))
         predictions = self.classifier.label_sentences([u[4] for u in units], **self.options)
-        columns: dict[str, list[Any]] = {
-            k: []
-            for k in ("doc", "index", "start", "end", "text", "label", "confidence", "scores", "source", "evidence")
-        }
-        for (doc, number, start, end, text), prediction in zip(units, predictions, strict=True):
-            columns["doc"].append(doc)
-            columns["index"].append(number)
-            columns["start"].append(start)
-            columns["end"].append(end)
-            columns["text"].append(text)
-            columns["label"].append(prediction.label)
-            columns["confidence"].append(prediction.confidence)
-            columns["scores"].append({o: prediction.scores[o] for o in OUTCOMES})
-            columns["source"].append(prediction.source)
-            columns["evidence"].append([hit.to_dict() for hit in prediction.evidence])
-        return columns
+        rows = [
+            record(doc, number, replace(prediction, start=start, end=end))
+            for (doc, number, start, end, _text), prediction in zip(units, predictions, strict=True)
+        ]
+        return {field: [row[field] for row in rows] for field in RECORD_FIELDS}
 
 
 def label_dataset(
@@ -92,8 +79,7 @@ def label_dataset(
     output_format = OUTPUT_FORMATS.get(out.suffix.lower())
     if output_format is None:
         raise InputError(f"{out}: write .parquet or .jsonl")
-    if out.exists() and not force:
-        raise InputError(f"{out}: already exists; pass --force to replace it")
+    refuse_to_replace(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.scratch.", dir=out.parent))
     try:
@@ -118,7 +104,7 @@ def label_dataset(
             new_fingerprint=f"claims-{classifier.model.metadata.get('files', {}).get('arrays.npz', 'model')[:16]}",
             desc="labelling",
         )
-        labelled = labelled.select_columns(list(_COLUMNS))
+        labelled = labelled.select_columns(list(RECORD_FIELDS))
         with atomic_path(out, force=force) as temporary:
             if output_format == "parquet":
                 labelled.to_parquet(str(temporary), batch_size=batch_size)
@@ -130,19 +116,9 @@ def label_dataset(
 
 
 def _load(source: str, scratch: Path) -> Any:
-    import datasets
-
-    path = Path(source)
-    try:
-        if path.is_dir():
-            return datasets.load_from_disk(str(path))
-        kind = _INPUT_FORMATS.get(path.suffix.lower())
-        if not path.is_file():
-            raise InputError(f"{source}: no such file or folder")
-        if kind is None:
-            raise InputError(f"{source}: unknown format {path.suffix!r}; use .jsonl, .json, .csv, .parquet or a folder")
-        return datasets.load_dataset(kind, data_files=str(path), split="train", cache_dir=str(scratch / "cache"))
-    except InputError:
-        raise
-    except Exception as exc:  # datasets raises many types; the user needs one clear line
-        raise InputError(f"{source}: cannot be read ({type(exc).__name__}: {exc})") from exc
+    return load_table(
+        source,
+        error=InputError,
+        unknown_format="unknown format {suffix}; use .jsonl, .json, .csv, .parquet or a folder",
+        cache_dir=scratch / "cache",
+    )

@@ -9,18 +9,15 @@ hybrid combiner's logit is the same over its inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .labels import OUTCOMES
 from .result import RuleHit
-from .rulebook.matcher import fired_matrix
-from .scoring import combiner_inputs, decide, hybrid_scores, model_scores, rules_scores
-from .textmodel.folder import combiner_feature_names
-
-if TYPE_CHECKING:
-    from .api import ClaimClassifier
+from .scoring import Scorer, decide
+from .textmodel.features import SparseRows
+from .textmodel.model import TextModel, combiner_inputs
 
 TOP_FEATURES = 8
 
@@ -75,31 +72,28 @@ class Explanation:
         }
 
 
-def explain(classifier: ClaimClassifier, sentence: str) -> Explanation:
-    """Explain the hybrid label of one sentence."""
-    model = classifier.model
-    hits = classifier.matcher.hits(sentence)
-    evidence = classifier.matcher.evidence_matrix([hits])
-    fired = fired_matrix([hits], model.combiner_rules)
-    rows = model.features.transform([sentence])
-    text_probabilities = model_scores(model, rows)
-    scores = hybrid_scores(model, text_probabilities, evidence, fired)[0]
+def explain(scorer: Scorer, sentence: str) -> Explanation:
+    """Explain the hybrid label of one sentence, from the same batch scores that label it."""
+    model = scorer.model
+    batch = scorer.score([sentence], keep_rows=True)
+    assert batch.rows is not None and batch.model_probabilities is not None  # asked for with keep_rows
+    scores = batch.by_mode["hybrid"][0]
     decision = decide(scores[None, :])
     order = np.argsort(-scores)
     best, second = OUTCOMES[order[0]], OUTCOMES[order[1]]
-    inputs = combiner_inputs(text_probabilities, evidence, fired)[0]
-    names = combiner_feature_names(model.combiner_rules)
+    inputs = combiner_inputs(batch.model_probabilities, batch.evidence, batch.fired)[0]
+    names = model.combiner_feature_names()
     return Explanation(
         sentence=sentence,
         label=decision.labels[0],
         confidence=float(decision.confidences[0]),
         runner_up=second,
         scores=_as_dict(scores),
-        rule_hits=hits,
-        guards=tuple(classifier.matcher.guard_hits(sentence)),
-        rules_scores=_as_dict(rules_scores(evidence)[0]),
-        model_scores=_as_dict(text_probabilities[0]),
-        model_features={label: _top_features(classifier, rows, OUTCOMES.index(label)) for label in (best, second)},
+        rule_hits=batch.hits[0],
+        guards=tuple(scorer.matcher.guard_hits(sentence)),
+        rules_scores=_as_dict(batch.by_mode["rules"][0]),
+        model_scores=_as_dict(batch.model_probabilities[0]),
+        model_features={label: _top_features(model, batch.rows, OUTCOMES.index(label)) for label in (best, second)},
         combiner={
             label: _combiner_terms(inputs, names, model.combiner_coef[OUTCOMES.index(label)])
             for label in (best, second)
@@ -112,9 +106,9 @@ def _as_dict(row: np.ndarray) -> dict[str, float]:
     return {label: float(value) for label, value in zip(OUTCOMES, row, strict=True)}
 
 
-def _top_features(classifier: ClaimClassifier, rows: Any, outcome: int) -> list[Contribution]:
-    names = classifier.model.features.terms
-    weights = classifier.model.text_coef[outcome]
+def _top_features(model: TextModel, rows: SparseRows, outcome: int) -> list[Contribution]:
+    names = model.features.terms
+    weights = model.text_coef[outcome]
     terms = [Contribution(names[j], float(v), float(weights[j])) for j, v in zip(rows.indices, rows.data, strict=True)]
     return sorted(terms, key=lambda c: -abs(c.contribution))[:TOP_FEATURES]
 

@@ -1,6 +1,9 @@
-"""How rule evidence and model probabilities become one decision per sentence.
+"""The one scoring path: sentences in; rule hits, rule weight, model probabilities and each mode's scores out.
 
-Three modes, each usable and measurable alone:
+Labelling, ``explain``, ``suggest`` and evaluation all read from
+``Scorer.score``, so a sentence is matched against the rules and scored by
+the text model once, whichever modes are asked for. Three modes, each usable
+and measurable alone:
 
 * ``rules``: the summed rule weights per label are logits next to a fixed
   logit for "none" (``RULES_NONE_LOGIT``): no hit means no claim, and the
@@ -11,29 +14,48 @@ Three modes, each usable and measurable alone:
   a model was trained with ``rule_indicators``, one indicator per rule),
   fitted on out-of-fold model predictions (grouped by statement) so it
   learns how far to trust the model and the rules. Rules added after
-  training (user rules) count through the per-label sums. Its
-  output is a calibrated distribution over the six outcomes; it was chosen
-  by measurement over rules as extra columns of one logistic regression
-  (README, "How the hybrid decides").
+  training (user rules) count through the per-label sums. Its output is a
+  calibrated distribution over the six outcomes; it was chosen by
+  measurement over rules as extra columns of one logistic regression
+  (docs/how-it-works.md, "How the hybrid decides").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import ClassifierError
 from .labels import CLAIM_LABELS, NONE_LABEL, OUTCOMES
-from .textmodel.features import SparseRows, linear_scores, softmax
-from .textmodel.folder import ModelArrays
+from .result import RuleHit
+from .rulebook.matcher import RuleMatcher, fired_matrix
+from .textmodel.features import SparseRows
+from .textmodel.model import TextModel, softmax
 
 MODES = ("hybrid", "rules", "model")
 #: In rules mode, the logit of "none": rule weight a label needs to outvote it.
 RULES_NONE_LOGIT = 1.0
-#: Model probabilities are floored here before the log, so one rare class cannot dominate.
-LOG_PROBABILITY_FLOOR = 1e-6
 _NONE_INDEX = OUTCOMES.index(NONE_LABEL)
+
+
+@dataclass(frozen=True)
+class BatchScores:
+    """Everything computed for one batch: what each mode's decision and each explanation is read from."""
+
+    #: Rule hits per sentence; empty when only ``model`` mode was asked for (it runs no rules).
+    hits: list[tuple[RuleHit, ...]]
+    #: Summed rule weight per claim label (rows: sentences, columns: CLAIM_LABELS).
+    evidence: np.ndarray
+    #: 1.0 where a sentence has a hit of a rule with its own combiner column.
+    fired: np.ndarray
+    #: The text model's distribution over OUTCOMES; None when only ``rules`` mode was asked for.
+    model_probabilities: np.ndarray | None
+    #: Each asked-for mode's distribution over OUTCOMES.
+    by_mode: dict[str, np.ndarray]
+    #: The TF-IDF rows of the batch, kept only when asked for (explanations read their features).
+    rows: SparseRows | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,40 @@ class Decision:
 
     labels: list[str | None]
     confidences: np.ndarray
+
+
+class Scorer:
+    """A model and a rule matcher scoring batches together; immutable, so thread-safe and picklable."""
+
+    def __init__(self, model: TextModel, matcher: RuleMatcher) -> None:
+        self.model = model
+        self.matcher = matcher
+
+    def score(self, sentences: Sequence[str], modes: Sequence[str] = MODES, *, keep_rows: bool = False) -> BatchScores:
+        """Score a batch in the given modes, running the rules and the text model at most once each."""
+        for mode in modes:
+            check_mode(mode)
+        sentences = list(sentences)
+        uses_rules = any(mode != "model" for mode in modes)
+        uses_model = any(mode != "rules" for mode in modes) or keep_rows
+        hits = [self.matcher.hits(s) for s in sentences] if uses_rules else [()] * len(sentences)
+        evidence = self.matcher.evidence_matrix(hits)
+        fired = fired_matrix(hits, self.model.combiner_rules)
+        rows = self.model.features.transform(sentences) if keep_rows else None
+        probabilities = None
+        if rows is not None:
+            probabilities = self.model.probabilities_of(rows)
+        elif uses_model:
+            probabilities = self.model.probabilities(sentences)
+        by_mode: dict[str, np.ndarray] = {}
+        for mode in modes:
+            if mode == "rules":
+                by_mode[mode] = rules_scores(evidence)
+            elif mode == "model":
+                by_mode[mode] = probabilities
+            else:
+                by_mode[mode] = self.model.combined(probabilities, evidence, fired)
+        return BatchScores(hits, evidence, fired, probabilities, by_mode, rows)
 
 
 def check_mode(mode: str) -> str:
@@ -54,25 +110,6 @@ def rules_scores(evidence: np.ndarray) -> np.ndarray:
     """Distribution over OUTCOMES from rule evidence alone."""
     none_column = np.full((evidence.shape[0], 1), RULES_NONE_LOGIT)
     return softmax(np.hstack([evidence, none_column]))
-
-
-def model_scores(model: ModelArrays, rows: SparseRows) -> np.ndarray:
-    """Distribution over OUTCOMES from the text model alone."""
-    return softmax(linear_scores(rows, model.text_coef, model.text_intercept))
-
-
-def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
-    """The combiner's input columns: model log-probabilities, per-label rule weight, any rule indicators."""
-    logs = np.log(np.clip(model_probabilities, LOG_PROBABILITY_FLOOR, 1.0))
-    return np.hstack([logs, evidence, fired])
-
-
-def hybrid_scores(
-    model: ModelArrays, model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray
-) -> np.ndarray:
-    """Distribution over OUTCOMES from the stacked combiner."""
-    inputs = combiner_inputs(model_probabilities, evidence, fired)
-    return softmax(inputs @ model.combiner_coef.T + model.combiner_intercept)
 
 
 def decide(scores: np.ndarray, *, min_confidence: float = 0.0, force_label: bool = False) -> Decision:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .labels import OUTCOMES
-
-if TYPE_CHECKING:
-    from .api import ClaimClassifier
+from .scoring import Scorer
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,7 @@ class Suggestion:
         }
 
 
-def suggest(
-    classifier: ClaimClassifier, sentences: Sequence[tuple[str, str]], limit: int | None = None
-) -> list[Suggestion]:
+def suggest(scorer: Scorer, sentences: Sequence[tuple[str, str]], limit: int | None = None) -> list[Suggestion]:
     """Rank (doc, sentence) pairs by how much a human label would teach the model.
 
     Priority = 1 - margin between the hybrid's two best outcomes, plus 0.5 when
@@ -52,7 +48,7 @@ def suggest(
     texts = [text for _doc, text in sentences]
     if not texts:
         return []
-    by_mode = classifier.scores_by_mode(texts)
+    by_mode = scorer.score(texts).by_mode
     hybrid, rules, model = by_mode["hybrid"], by_mode["rules"], by_mode["model"]
     top_two = np.sort(hybrid, axis=1)[:, -2:]
     margins = top_two[:, 1] - top_two[:, 0]

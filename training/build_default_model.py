@@ -10,8 +10,8 @@ from __future__ import annotations
 from classifier.rulebook.book import load_rulebook
 from classifier.textmodel.folder import default_model_dir
 from classifier.training.data import load_corpus, validate
-from classifier.training.fit import TrainSettings
 from classifier.training.run import train
+from classifier.training.settings import TrainSettings
 
 
 def main() -> None:

@@ -96,7 +96,7 @@ def label(
 
 def _print_tables(classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any]) -> None:
     """The table view: whole documents, for reading."""
-    from ..output.records import print_table
+    from ..output.table import print_table
     from ..text.inputs import Document, read_document
 
     documents = [Document("<text>", text)] if text is not None else [read_document(f, strict=strict) for f in files]
@@ -196,9 +196,9 @@ def train(
 
     from ..output.figures import print_training_result
     from ..rulebook.book import load_rulebook
-    from ..training.fit import TrainSettings
     from ..training.run import gather_examples, load_baseline
     from ..training.run import train as run_training
+    from ..training.settings import TrainSettings
 
     if no_base and not data:
         raise typer.BadParameter("--no-base needs at least one --data file", param_hint="--no-base")
@@ -259,10 +259,10 @@ def evaluate(
     from ..api import ClaimClassifier
     from ..output.figures import print_reports, reports_json
     from ..rulebook.book import load_rulebook
+    from ..training.crossval import Folds, cross_validate
     from ..training.data import load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
-    from ..training.evaluate import cross_validate
     from ..training.evaluate import evaluate as evaluate_modes
-    from ..training.fit import TrainSettings
+    from ..training.settings import TrainSettings
 
     if by_source and not cv:
         raise typer.BadParameter("--by-source goes with --cv", param_hint="--by-source")
@@ -276,7 +276,7 @@ def evaluate(
     if cv:
         validate(examples)
         group_by = "source" if by_source else "doc"
-        reports = cross_validate(examples, rulebook, TrainSettings(seed=seed), folds=cv, group_by=group_by)
+        reports = cross_validate(Folds(examples, rulebook, TrainSettings(seed=seed), cv, group_by))
         unit = "source file" if by_source else "statement"
         title = f"{cv}-fold cross-validation grouped by {unit}, {len(examples)} sentences"
     else:

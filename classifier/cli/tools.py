@@ -124,7 +124,7 @@ def rules_stats(
     if output_format is ReportFormat.json:
         print(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
         return
-    from ..output.explanation import print_rule_stats
+    from ..output.rule_stats import print_rule_stats
 
     print_rule_stats(stats, min_precision=min_precision, show_errors=show_errors, data_size=len(examples))
 
@@ -162,7 +162,7 @@ def suggest(
         else:
             document = read_document(location)
             pairs.extend((document.name, document.text[s.start : s.end]) for s in split_sentences(document.text))
-    suggestions = rank(ClaimClassifier.load(model, rules=rules or []), pairs, limit)
+    suggestions = rank(ClaimClassifier.load(model, rules=rules or []).scorer, pairs, limit)
     lines = "".join(json.dumps(s.to_record(), ensure_ascii=False) + "\n" for s in suggestions)
     write_text_atomically(out, lines, force=force)
     print(f"wrote {len(suggestions)} suggestions to {out}", file=sys.stderr)

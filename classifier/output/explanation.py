@@ -1,4 +1,4 @@
-"""Terminal views of explanations and rule statistics (rich)."""
+"""The terminal view of an explanation: rule hits, model features, the hybrid's arithmetic."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from rich.text import Text
 
 from ..explain import Contribution, Explanation
 from ..labels import DISPLAY_NAMES
-from ..rulebook.stats import RuleStats
-from .records import LABEL_COLOURS
+from .palette import LABEL_COLOURS
 
 
 def print_explanation(explanation: Explanation, console: Any = None) -> None:
@@ -61,35 +60,3 @@ def _contributions(title: str, items: Sequence[Contribution]) -> Table:
         # names such as "log_p_model[demand]" or n-grams with brackets are text, not rich markup
         table.add_row(escape(item.name), f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
     return table
-
-
-def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_errors: bool, data_size: int) -> None:
-    console = Console()
-    table = Table(title=f"rules on {data_size} labelled sentences", title_justify="left")
-    for column in ("rule", "label", "fired", "coverage", "precision", "conflicts with", "flag"):
-        table.add_column(column)
-    for entry in stats:
-        precision = entry.precision
-        flag = (
-            "LOW PRECISION"
-            if precision is not None and precision < min_precision
-            else ("never fired" if not entry.fired else "")
-        )
-        conflicts = ", ".join(f"{rule} ({n})" for rule, n in entry.conflicts.most_common(3))
-        table.add_row(
-            escape(entry.rule_id),
-            entry.label,
-            str(entry.fired),
-            f"{entry.coverage:.1%}",
-            "-" if precision is None else f"{precision:.2f}",
-            escape(conflicts),
-            flag,
-        )
-    console.print(table)
-    flagged = [e.rule_id for e in stats if e.precision is not None and e.precision < min_precision]
-    if flagged:
-        console.print(f"LOW PRECISION (below {min_precision:g}): {', '.join(flagged)}")
-    if show_errors:
-        for entry in stats:
-            for gold, text in entry.errors:
-                console.print(Text(f"{entry.rule_id} fired on a {gold} sentence: ", style="bold") + Text(text))

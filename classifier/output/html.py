@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..labels import DEFINITIONS, DISPLAY_NAMES, OUTCOMES
 from ..result import Prediction
-from .records import LABEL_COLOURS
+from .palette import LABEL_COLOURS
 
 #: Text colour on each label's background, chosen for a contrast ratio of at least 4.5:1.
 _TEXT_ON = {

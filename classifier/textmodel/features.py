@@ -50,6 +50,8 @@ class TfidfFeatures:
     """A fitted vocabulary and idf vector that turn sentences into l2-normalised rows."""
 
     def __init__(self, terms: Sequence[str], idf: np.ndarray, settings: Mapping[str, Any]) -> None:
+        #: The block's settings as a model's metadata stores them; the scikit-learn bridge builds from them.
+        self.settings = dict(settings)
         self.analyzer = settings.get("analyzer", "word")
         if self.analyzer not in ANALYZERS or settings.get("token_pattern", TOKEN_PATTERN) != TOKEN_PATTERN:
             raise ModelError("this model uses feature settings this version cannot compute; retrain it")
@@ -217,23 +219,3 @@ class FeatureUnion:
             data[target] = part.data
             row_fill += counts
         return SparseRows(indptr, indices, data)
-
-
-def linear_scores(rows: SparseRows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """``rows @ coef.T + intercept`` for sparse rows, shape (n_rows, n_classes).
-
-    One weighted ``bincount`` per class: measured faster than a gather of
-    whole coefficient rows with ``reduceat`` or ``add.at``.
-    """
-    row_ids = rows.row_ids()
-    scores = np.empty((rows.n_rows, coef.shape[0]))
-    for k in range(coef.shape[0]):
-        scores[:, k] = np.bincount(row_ids, weights=rows.data * coef[k, rows.indices], minlength=rows.n_rows)
-    return scores + intercept
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, stable for large scores."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)

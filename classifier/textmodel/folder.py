@@ -1,4 +1,4 @@
-"""Model directories: what a trained model is on disk, written atomically, loaded safely.
+"""Model directories: how a ``TextModel`` is written to disk atomically and read back safely.
 
 A model directory holds plain data only:
 
@@ -22,19 +22,19 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..atomic import current_umask
+from ..atomic import current_umask, refuse_to_replace
 from ..errors import ModelError
-from ..labels import CLAIM_LABELS, OUTCOMES
+from ..labels import OUTCOMES
 from .features import FeatureUnion, TfidfFeatures
+from .model import TextModel
+from .protocol import FORMAT_VERSION
 
-FORMAT_VERSION = 1
 METADATA = "metadata.json"
 VOCABULARY = "vocabulary.json"
 ARRAYS = "arrays.npz"
@@ -42,34 +42,12 @@ _ARRAY_NAMES = ("idf", "text_coef", "text_intercept", "combiner_coef", "combiner
 _CODE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".py", ".pyc", ".so", ".dill")
 
 
-def combiner_feature_names(rule_ids: tuple[str, ...]) -> list[str]:
-    """Names of the combiner's input columns, in order (see hybrid.py)."""
-    return (
-        [f"log_p_model[{o}]" for o in OUTCOMES]
-        + [f"rule_weight_sum[{c}]" for c in CLAIM_LABELS]
-        + [f"rule[{rule_id}]" for rule_id in rule_ids]
-    )
-
-
-@dataclass(frozen=True)
-class ModelArrays:
-    """Everything numeric a trained model needs to label sentences."""
-
-    features: FeatureUnion
-    text_coef: np.ndarray  # (n_outcomes, n_terms)
-    text_intercept: np.ndarray  # (n_outcomes,)
-    combiner_coef: np.ndarray  # (n_outcomes, len(COMBINER_FEATURES))
-    combiner_intercept: np.ndarray  # (n_outcomes,)
-    combiner_rules: tuple[str, ...]  # rule ids with a column of their own in the combiner
-    metadata: dict[str, Any]
-
-
 def default_model_dir() -> Path:
     """The model shipped inside the package."""
     return Path(str(resources.files("classifier") / "models" / "default"))
 
 
-def load_model(directory: str | Path | None = None) -> ModelArrays:
+def load_model(directory: str | Path | None = None) -> TextModel:
     """Load and verify a model directory (the shipped default when None)."""
     path = Path(directory) if directory is not None else default_model_dir()
     if not path.is_dir():
@@ -78,7 +56,7 @@ def load_model(directory: str | Path | None = None) -> ModelArrays:
     _verify_files(path, metadata)
     arrays = _read_arrays(path / ARRAYS)
     features = _read_features(path, metadata, arrays["idf"])
-    model = ModelArrays(
+    model = TextModel(
         features=features,
         text_coef=arrays["text_coef"],
         text_intercept=arrays["text_intercept"],
@@ -92,7 +70,7 @@ def load_model(directory: str | Path | None = None) -> ModelArrays:
 
 
 def save_model(
-    model: ModelArrays,
+    model: TextModel,
     directory: str | Path,
     *,
     force: bool = False,
@@ -109,8 +87,9 @@ def save_model(
     target = Path(directory).resolve()
     if target == default_model_dir().resolve() and not allow_default:
         raise ModelError(f"{target}: refusing to overwrite the shipped default model; choose another --out")
-    if target.exists() and not force:
-        raise ModelError(f"{target}: already exists; choose another --out or pass --force to replace it")
+    refuse_to_replace(
+        target, force=force, error=ModelError, advice="choose another --out or pass --force to replace it"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a model folder is not
@@ -137,7 +116,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_contents(model: ModelArrays, folder: Path, extra_files: dict[str, str]) -> None:
+def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str]) -> None:
     blocks = [block.terms for block in model.features.blocks]
     (folder / VOCABULARY).write_text(json.dumps({"blocks": blocks}, ensure_ascii=False), encoding="utf-8")
     with (folder / ARRAYS).open("wb") as handle:
@@ -155,7 +134,7 @@ def _write_contents(model: ModelArrays, folder: Path, extra_files: dict[str, str
     metadata["format_version"] = FORMAT_VERSION
     metadata["labels"] = list(OUTCOMES)
     metadata["combiner_rules"] = list(model.combiner_rules)
-    metadata["combiner_features"] = combiner_feature_names(model.combiner_rules)
+    metadata["combiner_features"] = model.combiner_feature_names()
     names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
     metadata["files"] = {name: file_sha256(folder / name) for name in names}
     (folder / METADATA).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -247,14 +226,7 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         ) from exc
 
 
-def _check_shapes(path: Path, model: ModelArrays) -> None:
-    n_out, n_terms = len(OUTCOMES), len(model.features)
-    expected = {
-        "text_coef": (model.text_coef.shape, (n_out, n_terms)),
-        "text_intercept": (model.text_intercept.shape, (n_out,)),
-        "combiner_coef": (model.combiner_coef.shape, (n_out, len(combiner_feature_names(model.combiner_rules)))),
-        "combiner_intercept": (model.combiner_intercept.shape, (n_out,)),
-    }
-    for name, (shape, want) in expected.items():
-        if shape != want:
-            raise ModelError(f"{path}: array {name} has shape {shape}, expected {want}; the model is corrupted")
+def _check_shapes(path: Path, model: TextModel) -> None:
+    problems = model.shape_problems()
+    if problems:
+        raise ModelError(f"{path}: {problems[0]}; the model is corrupted")

@@ -1,8 +1,10 @@
-"""Rebuilding the fitted scikit-learn pipeline from a model's arrays (needs scikit-learn)."""
+"""The scikit-learn side of the text model: the vectorizer a block's settings make, and a model as a fitted pipeline."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -12,25 +14,35 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from ..atomic import atomic_path
 from ..labels import OUTCOMES
 from ..text.places import masked_lowercase
-from .folder import ModelArrays
+from .model import TextModel
 
 
-def to_sklearn_pipeline(model: ModelArrays) -> Pipeline:
+def tfidf_vectorizer(block: Mapping[str, Any], vocabulary: Sequence[str] | None = None) -> TfidfVectorizer:
+    """scikit-learn's vectorizer for one feature block's settings, as a model's metadata stores them.
+
+    Training fits it (no ``vocabulary``); the bridge fixes it to a model's
+    terms. Built in this one place, so the two cannot drift apart.
+    """
+    return TfidfVectorizer(
+        analyzer=block["analyzer"],
+        ngram_range=tuple(block["ngram_range"]),
+        lowercase=block.get("lowercase", True),
+        sublinear_tf=block.get("sublinear_tf", False),
+        min_df=block.get("min_df", 1),
+        preprocessor=masked_lowercase if block.get("mask_places") else None,
+        vocabulary=None if vocabulary is None else {term: i for i, term in enumerate(vocabulary)},
+        dtype=np.float64,
+    )
+
+
+def to_sklearn_pipeline(model: TextModel) -> Pipeline:
     """A fitted ``FeatureUnion(TfidfVectorizer, ...) -> LogisticRegression`` equal to the text model.
 
     Its ``predict_proba`` columns are in ``classes_`` order, which is OUTCOMES.
     """
     vectorizers = []
     for block in model.features.blocks:
-        vectorizer = TfidfVectorizer(
-            analyzer=block.analyzer,
-            ngram_range=block.ngram_range,
-            lowercase=block.lowercase,
-            sublinear_tf=block.sublinear_tf,
-            preprocessor=masked_lowercase if block.mask_places else None,
-            vocabulary={term: i for i, term in enumerate(block.terms)},
-            dtype=np.float64,
-        )
+        vectorizer = tfidf_vectorizer(block.settings, block.terms)
         vectorizer.idf_ = block.idf
         vectorizers.append((block.analyzer, vectorizer))
     classifier = LogisticRegression()

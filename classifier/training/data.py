@@ -22,10 +22,10 @@ from typing import Any
 from ..errors import DataError
 from ..labels import OUTCOMES, normalise_label
 from ..shipped import shipped_path
+from ..tables import load_table
 
 #: Fewer examples than this for a label present in the data is an error.
 MIN_EXAMPLES_PER_LABEL = 5
-_FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 @dataclass(frozen=True)
@@ -123,28 +123,14 @@ def load_user_data(location: str, *, text_column: str = "text", label_column: st
 
 
 def _load_dataset(location: str) -> Any:
-    import datasets  # heavy: imported only when user data is read
-
-    datasets.disable_progress_bars()
-    path = Path(location)
-    try:
-        if path.is_dir():
-            loaded = datasets.load_from_disk(str(path))
-            if isinstance(loaded, datasets.DatasetDict):
-                return datasets.concatenate_datasets(list(loaded.values()))
-            return loaded
-        if path.is_file():
-            kind = _FORMATS.get(path.suffix.lower())
-            if kind is None:
-                raise DataError(f"{location}: unknown data format {path.suffix!r}; use .jsonl, .json, .csv or .parquet")
-            return datasets.load_dataset(kind, data_files=str(path), split="train")
-        if path.suffix or location.startswith((".", "/")):
-            raise DataError(f"{location}: no such file or folder")
-        return datasets.load_dataset(location, split="train")  # a Hub dataset name; needs the network
-    except DataError:
-        raise
-    except Exception as exc:  # datasets raises many types; the user needs one clear line
-        raise DataError(f"{location}: cannot be read as labelled data ({type(exc).__name__}: {exc})") from exc
+    return load_table(
+        location,
+        error=DataError,
+        unknown_format="unknown data format {suffix}; use .jsonl, .json, .csv or .parquet",
+        unreadable="cannot be read as labelled data",
+        hub=True,
+        quiet=True,
+    )
 
 
 def to_examples(rows: Iterable[dict[str, Any]], *, text_column: str, label_column: str, source: str) -> list[Example]:

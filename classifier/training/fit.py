@@ -1,99 +1,35 @@
 """Fitting a model: TF-IDF + logistic regression, and the stacked hybrid combiner.
 
-scikit-learn fits; the result is exported as plain arrays (``ModelArrays``)
+scikit-learn fits; the result is exported as plain arrays (a ``TextModel``)
 that the numpy scorer serves. Everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import platform
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 from sklearn.pipeline import FeatureUnion as SklearnFeatureUnion
 
-from .. import __version__
 from ..labels import OUTCOMES
 from ..rulebook.matcher import RuleMatcher, fired_matrix
-from ..scoring import combiner_inputs
-from ..text.places import masked_lowercase, places_digest
 from ..textmodel.features import FeatureUnion, TfidfFeatures
-from ..textmodel.folder import ModelArrays
+from ..textmodel.model import TextModel, combiner_inputs
+from ..textmodel.sklearn_bridge import tfidf_vectorizer
 from .data import Example
-
-Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """Hyper-parameters, chosen by grouped cross-validation (README, "The model")."""
-
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] | None = (3, 5)  # char_wb block; None for words alone
-    sublinear_tf: bool = True
-    min_df: int = 2
-    C: float = 30.0
-    tol: float = 1e-4  # lbfgs stopping tolerance of the text model (scikit-learn's default)
-    combiner_C: float = 1.0
-    #: Give each rule its own combiner column, besides the per-label sums of rule weight. Off:
-    #: as accurate in cross-validation, and each rule then counts by the weight written for it.
-    rule_indicators: bool = False
-    folds: int = 3  # out-of-fold fits for the combiner; 3, 4 and 5 tie in CV, and 3 trains fastest
-    #: Replace place names (``classifier/places.txt``) by one placeholder before the text model, so
-    #: labels do not depend on which country is named; ties in CV (README, "The model").
-    mask_places: bool = True
-    seed: int = 13
-    holdout: float = 0.2
-
-    def block_settings(self) -> list[dict[str, Any]]:
-        """One settings dict per feature block, as stored in a model's metadata."""
-        analyzers = [("word", self.word_ngrams)]
-        if self.char_ngrams is not None:
-            analyzers.append(("char_wb", self.char_ngrams))
-        masking = {"mask_places": True, "places_sha256": places_digest()} if self.mask_places else {}
-        return [
-            {
-                "analyzer": analyzer,
-                "ngram_range": list(ngrams),
-                "lowercase": True,
-                "sublinear_tf": self.sublinear_tf,
-                "min_df": self.min_df,
-                "norm": "l2",
-                "smooth_idf": True,
-                **masking,
-            }
-            for analyzer, ngrams in analyzers
-        ]
-
-
-def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
-    """scikit-learn's vectorizers for the blocks, side by side."""
-    return SklearnFeatureUnion(
-        [
-            (
-                block["analyzer"],
-                TfidfVectorizer(
-                    analyzer=block["analyzer"],
-                    ngram_range=tuple(block["ngram_range"]),
-                    sublinear_tf=block["sublinear_tf"],
-                    min_df=block["min_df"],
-                    preprocessor=masked_lowercase if block.get("mask_places") else None,
-                    dtype=np.float64,
-                ),
-            )
-            for block in settings.block_settings()
-        ]
-    )
+from .settings import Progress, TrainSettings
 
 
 def make_classifier(C: float, seed: int, tol: float = 1e-4) -> LogisticRegression:
     return LogisticRegression(C=C, tol=tol, max_iter=2000, random_state=seed)
+
+
+def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
+    """scikit-learn's vectorizers for the blocks, side by side."""
+    return SklearnFeatureUnion([(block["analyzer"], tfidf_vectorizer(block)) for block in settings.block_settings()])
 
 
 def fit_text_model(
@@ -117,7 +53,7 @@ def single_threaded_blas() -> Any:
 
 def fit_model(
     examples: Sequence[Example], matcher: RuleMatcher, settings: TrainSettings, progress: Progress | None = None
-) -> ModelArrays:
+) -> TextModel:
     """Fit the text model on all examples, then the combiner on out-of-fold predictions."""
     say = progress or (lambda _message: None)
     texts = [e.text for e in examples]
@@ -141,7 +77,7 @@ def fit_model(
         ]
     )
     combiner_order = _outcome_order(combiner)
-    return ModelArrays(
+    return TextModel(
         features=features,
         text_coef=classifier.coef_[order],
         text_intercept=classifier.intercept_[order],
@@ -196,29 +132,6 @@ def grouped_holdout(examples: Sequence[Example], fraction: float, seed: int) -> 
     splitter = GroupShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
     train_index, test_index = next(splitter.split(examples, groups=[e.doc for e in examples]))
     return [examples[i] for i in train_index], [examples[i] for i in test_index]
-
-
-def describe_training(
-    examples: Sequence[Example], settings: TrainSettings, data_digest: str, rules_digest: str
-) -> dict[str, Any]:
-    """The metadata every model carries about how it was made."""
-    import sklearn
-
-    counts = {label: sum(e.label == label for e in examples) for label in OUTCOMES}
-    return {
-        "package_version": __version__,
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "python_version": platform.python_version(),
-        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "training_data_sha256": data_digest,
-        "rules_sha256": rules_digest,
-        "training_examples": len(examples),
-        "training_statements": len({e.doc for e in examples}),
-        "label_counts": counts,
-        "settings": asdict(settings),
-        "features": {"blocks": settings.block_settings()},
-    }
 
 
 def _outcome_order(classifier: LogisticRegression) -> list[int]:

@@ -34,7 +34,6 @@ class Report:
     calibration_error: float | None = None
     #: One row per threshold: the share of sentences whose confidence reaches it, and their accuracy.
     by_confidence: list[dict[str, float | None]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

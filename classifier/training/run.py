@@ -12,20 +12,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import platform
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .. import __version__
 from ..api import ClaimClassifier
+from ..labels import OUTCOMES
 from ..rulebook.book import RuleBook
 from ..rulebook.matcher import RuleMatcher
-from ..textmodel.folder import ModelArrays, load_model, save_model
+from ..textmodel.folder import load_model, save_model
+from ..textmodel.model import TextModel
 from .data import Example, data_sha256, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
 from .evaluate import evaluate, reports_to_dict
-from .fit import Progress, TrainSettings, describe_training, fit_model, grouped_holdout
+from .fit import fit_model, grouped_holdout
 from .metrics import Report
+from .settings import Progress, TrainSettings
 
 REPORT_FILE = "evaluation.json"
 
@@ -35,7 +43,7 @@ class TrainResult:
     """What a training run produced and measured."""
 
     directory: Path | None
-    model: ModelArrays
+    model: TextModel
     holdout: dict[str, Report]
     devtest: dict[str, Report] | None
     baseline_devtest: dict[str, Report] | None
@@ -77,12 +85,11 @@ def train(
     devtest_examples = _devtest()
     devtest_reports = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
     baseline_reports = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
-    metadata = describe_training(examples, settings, data_sha256(examples), rulebook.digest)
-    metadata["evaluation"] = {
+    evaluation = {
         "holdout": _summary(holdout_reports),
         "devtest": _summary(devtest_reports) if devtest_reports else None,
     }
-    model = replace(model, metadata=metadata)
+    model = replace(model, metadata=describe_training(examples, settings, rulebook.digest, evaluation))
     directory = None
     if out is not None:
         report = {
@@ -98,6 +105,34 @@ def train(
             allow_default=allow_default,
         )
     return TrainResult(directory, model, holdout_reports, devtest_reports, baseline_reports, len(examples))
+
+
+def describe_training(
+    examples: Sequence[Example], settings: TrainSettings, rules_digest: str, evaluation: dict[str, Any]
+) -> dict[str, Any]:
+    """What a model's metadata says about how it was made and measured.
+
+    The model folder adds what it says about itself (format version, labels,
+    combiner columns, checksums) when it is written.
+    """
+    import sklearn
+
+    counts = {label: sum(e.label == label for e in examples) for label in OUTCOMES}
+    return {
+        "package_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "training_data_sha256": data_sha256(examples),
+        "rules_sha256": rules_digest,
+        "training_examples": len(examples),
+        "training_statements": len({e.doc for e in examples}),
+        "label_counts": counts,
+        "settings": asdict(settings),
+        "features": {"blocks": settings.block_settings()},
+        "evaluation": evaluation,
+    }
 
 
 def load_baseline(model_dir: str | None, rulebook: RuleBook) -> ClaimClassifier | None:

@@ -22,8 +22,9 @@ from dataclasses import replace
 from classifier.api import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
 from classifier.rulebook.matcher import RuleMatcher
+from classifier.training.crossval import Folds, cross_validate
 from classifier.training.data import load_corpus, load_labelled_file, shipped_devtest_file
-from classifier.training.evaluate import cross_validate, evaluate
+from classifier.training.evaluate import evaluate
 from classifier.training.fit import TrainSettings, fit_model, grouped_holdout
 
 
@@ -61,7 +62,7 @@ def main() -> None:
         if only and not any(o in name for o in only):
             continue
         began = time.perf_counter()
-        reports = cross_validate(examples, rulebook, settings, folds=5, group_by="source" if by_source else "doc")
+        reports = cross_validate(Folds(examples, rulebook, settings, 5, group_by="source" if by_source else "doc"))
         took = time.perf_counter() - began
         extra = ""
         if with_held_out:

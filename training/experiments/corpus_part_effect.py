@@ -22,8 +22,9 @@ from pathlib import Path
 from classifier.api import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
 from classifier.rulebook.matcher import RuleMatcher
+from classifier.training.crossval import Folds, cross_validate
 from classifier.training.data import load_corpus, load_labelled_file, shipped_corpus_files, shipped_devtest_file
-from classifier.training.evaluate import cross_validate, evaluate
+from classifier.training.evaluate import evaluate
 from classifier.training.fit import TrainSettings, fit_model, grouped_holdout
 
 
@@ -55,7 +56,7 @@ def main() -> None:
             )
     if use_cv:
         for name, extra_training in (("without", []), ("with", added)):
-            reports = cross_validate(train, rulebook, settings, folds=5, extra_training=extra_training)
+            reports = cross_validate(Folds(train, rulebook, settings, 5, extra_training=extra_training))
             print(
                 f"{name:8} {part.name}: 5-fold CV on the training side  "
                 f"hybrid {reports['hybrid'].macro_f1:.4f}  model {reports['model'].macro_f1:.4f}",

@@ -17,8 +17,8 @@ from collections import Counter
 
 from classifier.labels import NONE_LABEL
 from classifier.rulebook.book import load_rulebook
+from classifier.training.crossval import Folds, out_of_fold_classifiers
 from classifier.training.data import load_corpus
-from classifier.training.evaluate import out_of_fold_classifiers
 from classifier.training.fit import TrainSettings, grouped_holdout
 
 
@@ -26,7 +26,7 @@ def main() -> None:
     settings = TrainSettings()
     examples, _held_out = grouped_holdout(load_corpus(), settings.holdout, settings.seed)
     counts: Counter[str] = Counter()
-    for test_rows, classifier in out_of_fold_classifiers(examples, load_rulebook(), settings, folds=5):
+    for test_rows, classifier in out_of_fold_classifiers(Folds(examples, load_rulebook(), settings, 5)):
         tested = [examples[i] for i in test_rows]
         for example, prediction in zip(tested, classifier.label_sentences([e.text for e in tested]), strict=True):
             rule_labels = {hit.label for hit in prediction.evidence}

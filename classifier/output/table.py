@@ -1,0 +1,51 @@
+"""The terminal view of labelled statements: a table per document and a bar chart of labels."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from ..labels import DISPLAY_NAMES, OUTCOMES
+from ..result import Prediction
+from .palette import LABEL_COLOURS
+
+
+def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = None) -> None:
+    """A readable table: label in its colour, confidence with a bar, cue words highlighted."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console()
+    table = Table(title=doc, show_lines=False, expand=True, title_justify="left")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    table.add_column("conf", no_wrap=True)
+    table.add_column("sentence", ratio=1)
+    for index, prediction in enumerate(predictions):
+        name = prediction.label or "none"
+        colour = LABEL_COLOURS[name]
+        label_text = Text(DISPLAY_NAMES[name] if prediction.label else "(none)", style=f"bold {colour}")
+        bar = "\u2588" * round(prediction.confidence * 5)
+        confidence = Text(f"{prediction.confidence:.2f} ", style="bold").append(bar.ljust(5), style=colour)
+        sentence = Text(prediction.text)
+        for hit in prediction.evidence:
+            sentence.stylize(f"underline {LABEL_COLOURS[hit.label]}", hit.start, hit.end)
+        table.add_row(str(index), label_text, confidence, sentence)
+    console.print(table)
+    print_summary(predictions, console=console)
+
+
+def print_summary(predictions: Sequence[Prediction], *, console: Any) -> None:
+    """Counts per label as a horizontal bar chart."""
+    from rich.text import Text
+
+    counts = Counter(p.label or "none" for p in predictions)
+    widest = max(counts.values(), default=0)
+    for label in OUTCOMES:
+        count = counts.get(label, 0)
+        width = round(30 * count / widest) if widest else 0
+        line = Text(f"{DISPLAY_NAMES[label]:>12} ", style="bold")
+        line.append("\u2588" * width, style=LABEL_COLOURS[label]).append(f" {count}")
+        console.print(line)

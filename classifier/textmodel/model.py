@@ -1,0 +1,113 @@
+"""The text model as a type: its feature blocks and arrays, and the arithmetic that scores with them.
+
+A ``TextModel`` is what a training run produces and a model folder holds
+(``folder.py`` writes and reads it; nothing here touches a file). It scores in
+two layers: TF-IDF rows times the logistic-regression coefficients give the
+text model's probabilities; the stacked combiner then weighs the model's
+log-probabilities against the rules' summed weight per label (and, for models
+trained with ``rule_indicators``, one indicator per rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..labels import CLAIM_LABELS, OUTCOMES
+from .features import FeatureUnion, SparseRows
+
+#: Model probabilities are floored here before the log, so one rare class cannot dominate.
+LOG_PROBABILITY_FLOOR = 1e-6
+#: Sentences vectorised at once: large enough for numpy to pay off, small enough to bound memory.
+CHUNK = 2048
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """Everything numeric a trained model needs to label sentences; immutable, so safe to share."""
+
+    features: FeatureUnion
+    text_coef: np.ndarray  # (n_outcomes, n_terms)
+    text_intercept: np.ndarray  # (n_outcomes,)
+    combiner_coef: np.ndarray  # (n_outcomes, len(combiner_feature_names()))
+    combiner_intercept: np.ndarray  # (n_outcomes,)
+    combiner_rules: tuple[str, ...]  # rule ids with a column of their own in the combiner
+    metadata: dict[str, Any]
+
+    def probabilities(self, sentences: Sequence[str]) -> np.ndarray:
+        """The text model's distribution over OUTCOMES, in chunks so memory stays bounded for big batches."""
+        parts = [
+            self.probabilities_of(self.features.transform(sentences[i : i + CHUNK]))
+            for i in range(0, len(sentences), CHUNK)
+        ]
+        return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
+
+    def probabilities_of(self, rows: SparseRows) -> np.ndarray:
+        """The text model's distribution over OUTCOMES for rows already turned into features."""
+        return softmax(linear_scores(rows, self.text_coef, self.text_intercept))
+
+    def combined(self, model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
+        """The hybrid's distribution over OUTCOMES from the stacked combiner."""
+        inputs = combiner_inputs(model_probabilities, evidence, fired)
+        return softmax(inputs @ self.combiner_coef.T + self.combiner_intercept)
+
+    def combiner_feature_names(self) -> list[str]:
+        """Names of the combiner's input columns, in order."""
+        return combiner_feature_names(self.combiner_rules)
+
+    def shape_problems(self) -> list[str]:
+        """Arrays whose shapes do not fit the vocabulary and the outcomes (empty for a sound model)."""
+        n_out, n_terms = len(OUTCOMES), len(self.features)
+        expected = {
+            "text_coef": (self.text_coef.shape, (n_out, n_terms)),
+            "text_intercept": (self.text_intercept.shape, (n_out,)),
+            "combiner_coef": (self.combiner_coef.shape, (n_out, len(self.combiner_feature_names()))),
+            "combiner_intercept": (self.combiner_intercept.shape, (n_out,)),
+        }
+        return [
+            f"array {name} has shape {shape}, expected {want}"
+            for name, (shape, want) in expected.items()
+            if shape != want
+        ]
+
+
+def combiner_feature_names(rule_ids: Sequence[str]) -> list[str]:
+    """Names of the combiner's input columns for a given list of indicator rules, in order."""
+    return (
+        [f"log_p_model[{o}]" for o in OUTCOMES]
+        + [f"rule_weight_sum[{c}]" for c in CLAIM_LABELS]
+        + [f"rule[{rule_id}]" for rule_id in rule_ids]
+    )
+
+
+def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
+    """The combiner's input columns: model log-probabilities, per-label rule weight, any rule indicators.
+
+    Training builds the same columns from out-of-fold probabilities, so the
+    combiner is fitted on exactly what it is later given.
+    """
+    logs = np.log(np.clip(model_probabilities, LOG_PROBABILITY_FLOOR, 1.0))
+    return np.hstack([logs, evidence, fired])
+
+
+def linear_scores(rows: SparseRows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """``rows @ coef.T + intercept`` for sparse rows, shape (n_rows, n_classes).
+
+    One weighted ``bincount`` per class: measured faster than a gather of
+    whole coefficient rows with ``reduceat`` or ``add.at``.
+    """
+    row_ids = rows.row_ids()
+    scores = np.empty((rows.n_rows, coef.shape[0]))
+    for k in range(coef.shape[0]):
+        scores[:, k] = np.bincount(row_ids, weights=rows.data * coef[k, rows.indices], minlength=rows.n_rows)
+    return scores + intercept
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, stable for large scores."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
