@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .errors import InputError
 from .labels import OUTCOMES
 from .scoring import Scorer
+from .text.inputs import read_document
+from .text.segment import split_sentences
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,20 @@ def suggest(scorer: Scorer, sentences: Sequence[tuple[str, str]], limit: int | N
         )
     suggestions.sort(key=lambda s: -s.priority)
     return suggestions[:limit] if limit else suggestions
+
+
+def sentences_to_rank(files: Sequence[str]) -> list[tuple[str, str]]:
+    """(doc, sentence) pairs from statement files (split into sentences) or labelled JSONL rows."""
+    from .training.data import read_jsonl  # the JSONL reader of labelled data, with its row-naming errors
+
+    pairs: list[tuple[str, str]] = []
+    for location in files:
+        if location.endswith(".jsonl"):
+            if not Path(location).is_file():
+                raise InputError(f"{location}: no such file")
+            rows = read_jsonl(Path(location))  # a malformed line is a DataError naming it
+            pairs.extend((str(row.get("doc", location)), str(row["text"])) for row in rows if row.get("text"))
+        else:
+            document = read_document(location)
+            pairs.extend((document.name, document.text[s.start : s.end]) for s in split_sentences(document.text))
+    return pairs

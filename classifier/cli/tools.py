@@ -1,4 +1,4 @@
-"""The analyst's and rule author's commands: explain, rules list/check/stats, suggest, corpus."""
+"""The analyst's commands: explain, suggest, corpus, report and label-dataset."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import InputError, RuleError
 from .common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
-
-rules_app = typer.Typer(help="List, check and measure the keyword rules.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +19,6 @@ def register(app: typer.Typer) -> None:
     app.command()(corpus)
     app.command()(report)
     app.command("label-dataset")(label_dataset)
-    app.add_typer(rules_app, name="rules")
 
 
 @handles_errors
@@ -49,86 +45,6 @@ def explain(
         print_explanation(explanation)
 
 
-@rules_app.command("list")
-@handles_errors
-def rules_list(
-    label: Annotated[str | None, typer.Option(help="Only rules for this label.")] = None,
-    rules: RulesOption = None,
-) -> None:
-    """List every rule: id, label, weight, description."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    from ..labels import normalise_label
-    from ..rulebook.book import load_rulebook
-
-    wanted = normalise_label(label) if label else None
-    table = Table(title="rules", title_justify="left")
-    for column in ("id", "label", "weight", "description"):
-        table.add_column(column)
-    for rule in load_rulebook(rules or []).rules:
-        if wanted is None or rule.label == wanted:
-            table.add_row(escape(rule.id), rule.label, f"{rule.weight:g}", escape(rule.description))
-    Console().print(table)
-
-
-@rules_app.command("check")
-@handles_errors
-def rules_check(
-    rules: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Rule files or folders to check (default: the shipped rules).")
-    ] = None,
-) -> None:
-    """Validate rule files and run every rule's own examples.
-
-    Checks the schema, that patterns compile, unique ids, known labels and
-    weights in range, then that each must-match sentence matches and each
-    must-not-match sentence does not. Exit code 5 on any failure.
-    """
-    from ..rulebook.book import load_rulebook
-    from ..rulebook.check import check_examples
-
-    book = load_rulebook(rules or [], include_shipped=not rules)
-    failures = check_examples(book)
-    for failure in failures:
-        print(f"FAIL {failure}")
-    examples = sum(len(r.must_match) + len(r.must_not_match) for r in (*book.rules, *book.guards))
-    summary = f"{len(book.rules)} rules, {len(book.guards)} guards, {examples} examples: {len(failures)} failed"
-    print(summary)
-    if failures:
-        raise RuleError(f"{len(failures)} rule example(s) failed")
-
-
-@rules_app.command("stats")
-@handles_errors
-def rules_stats(
-    data: Annotated[
-        str | None, typer.Option("--data", "-d", help="Labelled data (default: the shipped corpus).")
-    ] = None,
-    rules: RulesOption = None,
-    min_precision: Annotated[float, typer.Option(help="Flag rules whose precision is below this.")] = 0.5,
-    show_errors: Annotated[
-        bool, typer.Option("--show-errors", help="List the sentences where a rule fired wrongly.")
-    ] = False,
-    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
-) -> None:
-    """Measure each rule on labelled data: coverage, precision, overlaps, conflicts."""
-    from ..rulebook.book import load_rulebook
-    from ..rulebook.matcher import RuleMatcher
-    from ..rulebook.stats import rule_stats
-    from ..training.data import load_corpus, load_user_data
-
-    examples = load_user_data(data) if data else load_corpus()
-    stats = rule_stats(RuleMatcher(load_rulebook(rules or [])), [e.text for e in examples], [e.label for e in examples])
-    if output_format is ReportFormat.json:
-        print(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
-        return
-    from ..output.rule_stats import print_rule_stats
-
-    print_rule_stats(stats, min_precision=min_precision, show_errors=show_errors, data_size=len(examples))
-
-
 @handles_errors
 def suggest(
     files: Annotated[list[str], typer.Argument(help="Statement files (or labelled .jsonl) to draw sentences from.")],
@@ -147,21 +63,10 @@ def suggest(
     """
     from ..api import ClaimClassifier
     from ..atomic import write_text_atomically
+    from ..suggest import sentences_to_rank
     from ..suggest import suggest as rank
-    from ..text.inputs import read_document
-    from ..text.segment import split_sentences
-    from ..training.data import read_jsonl
 
-    pairs: list[tuple[str, str]] = []
-    for location in files:
-        if location.endswith(".jsonl"):
-            if not Path(location).is_file():
-                raise InputError(f"{location}: no such file")
-            rows = read_jsonl(Path(location))  # a malformed line is a DataError naming it
-            pairs.extend((str(row.get("doc", location)), str(row["text"])) for row in rows if row.get("text"))
-        else:
-            document = read_document(location)
-            pairs.extend((document.name, document.text[s.start : s.end]) for s in split_sentences(document.text))
+    pairs = sentences_to_rank(files)
     suggestions = rank(ClaimClassifier.load(model, rules=rules or []).scorer, pairs, limit)
     lines = "".join(json.dumps(s.to_record(), ensure_ascii=False) + "\n" for s in suggestions)
     write_text_atomically(out, lines, force=force)

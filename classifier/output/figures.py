@@ -1,13 +1,15 @@
-"""Printing evaluation figures and training results for people and programs."""
+"""Evaluation figures and training results as terminal tables (for people) and JSON (for programs)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..labels import DISPLAY_NAMES, OUTCOMES
 from ..training.metrics import Report
-from ..training.run import TrainResult
+
+if TYPE_CHECKING:  # the training run needs scikit-learn; printing its figures does not
+    from ..training.run import TrainResult
 
 
 def reports_json(reports: dict[str, Report]) -> str:

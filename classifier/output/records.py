@@ -13,18 +13,11 @@ from ..result import Prediction
 
 #: The fields of one labelled-sentence record, in order (JSONL, JSON and label-dataset output).
 RECORD_FIELDS = ("doc", "index", "start", "end", "text", "label", "confidence", "scores", "source", "evidence")
-_CSV_FIELDS = (
-    "doc",
-    "index",
-    "start",
-    "end",
-    "text",
-    "label",
-    "confidence",
-    "source",
-    "rules",
-    *[f"score_{o}" for o in OUTCOMES],
-)
+#: CSV keeps the plain fields as they are, flattens the nested ones into ``rules`` and one column per
+#: outcome's score, in the same order, so every format is read off RECORD_FIELDS.
+_NESTED = ("scores", "evidence")
+_CSV_PLAIN = tuple(field for field in RECORD_FIELDS if field not in _NESTED)
+_CSV_FIELDS = (*_CSV_PLAIN, "rules", *[f"score_{o}" for o in OUTCOMES])
 
 
 def record(doc: str, index: int, prediction: Prediction) -> dict[str, Any]:
@@ -43,8 +36,8 @@ def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str], *, header: bool =
     if header:
         writer.writeheader()
     for row in rows:
-        flat = {key: row[key] for key in ("doc", "index", "start", "end", "text", "confidence", "source")}
-        flat["label"] = row["label"] or ""
+        flat = {key: row[key] for key in _CSV_PLAIN}
+        flat["label"] = row["label"] or ""  # no claim is an empty cell, not "None"
         flat["rules"] = ";".join(hit["rule"] for hit in row["evidence"])
         flat.update({f"score_{o}": row["scores"][o] for o in OUTCOMES})
         writer.writerow(flat)
