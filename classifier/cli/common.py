@@ -31,7 +31,7 @@ class Mode(StrEnum):
     model = "model"
 
 
-class ReportFormat(StrEnum):
+class ViewFormat(StrEnum):
     table = "table"
     json = "json"
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import RuleError
-from .common import ReportFormat, RulesOption, handles_errors
+from .common import RulesOption, ViewFormat, handles_errors
 
 rules_app = typer.Typer(help="List, check and measure the keyword rules.", no_args_is_help=True)
 
@@ -81,7 +81,7 @@ def rules_stats(
     show_errors: Annotated[
         bool, typer.Option("--show-errors", help="List the sentences where a rule fired wrongly.")
     ] = False,
-    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    output_format: Annotated[ViewFormat, typer.Option("--format", "-f", help="table or json.")] = ViewFormat.table,
 ) -> None:
     """Measure each rule on labelled data: coverage, precision, overlaps, conflicts."""
     from ..rulebook.book import load_rulebook
@@ -91,7 +91,7 @@ def rules_stats(
 
     examples = load_user_data(data) if data else load_corpus()
     stats = rule_stats(RuleMatcher(load_rulebook(rules or [])), [e.text for e in examples], [e.label for e in examples])
-    if output_format is ReportFormat.json:
+    if output_format is ViewFormat.json:
         print(json.dumps([s.to_dict() for s in stats], indent=2, ensure_ascii=False))
         return
     from ..output.rule_stats import print_rule_stats

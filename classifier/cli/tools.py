@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Mode, ModelOption, ReportFormat, RulesOption, handles_errors
+from .common import Mode, ModelOption, RulesOption, ViewFormat, handles_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +26,7 @@ def explain(
     text: Annotated[str, typer.Option("--text", "-t", help="The sentence to explain.")],
     model: ModelOption = None,
     rules: RulesOption = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    output_format: Annotated[ViewFormat, typer.Option("--format", "-f", help="table or json.")] = ViewFormat.table,
 ) -> None:
     """Show why a sentence got its label.
 
@@ -39,7 +39,7 @@ def explain(
     from ..output.explanation import print_explanation
 
     explanation = ClaimClassifier.load(model, rules=rules or []).explain(text)
-    if output_format is ReportFormat.json:
+    if output_format is ViewFormat.json:
         print(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_explanation(explanation)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import ModelOption, ReportFormat, RulesOption, handles_errors
+from .common import ModelOption, RulesOption, ViewFormat, handles_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -89,7 +89,7 @@ def evaluate(
     ] = None,
     model: ModelOption = None,
     rules: RulesOption = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    output_format: Annotated[ViewFormat, typer.Option("--format", "-f", help="table or json.")] = ViewFormat.table,
     cv: Annotated[
         int | None,
         typer.Option("--cv", min=2, help="K-fold cross-validation grouped by statement, retraining each fold."),
@@ -111,12 +111,12 @@ def evaluate(
     Per-label precision, recall and F1, macro-F1, accuracy and the confusion
     matrix. Example: claims evaluate --data training/devtest/devtest.jsonl
     """
-    from ..output.figures import print_reports, reports_json
+    from ..output.figures import figures_json, print_figures
     from ..training.measure import measure
 
     if by_source and not cv:
         raise typer.BadParameter("--by-source goes with --cv", param_hint="--by-source")
-    title, reports = measure(
+    title, by_mode = measure(
         data or [],
         model=model,
         rules=rules or [],
@@ -126,10 +126,10 @@ def evaluate(
         text_column=text_column,
         label_column=label_column,
     )
-    if output_format is ReportFormat.json:
-        print(reports_json(reports))
+    if output_format is ViewFormat.json:
+        print(figures_json(by_mode))
     else:
-        print_reports(reports, title=title)
+        print_figures(by_mode, title=title)
 
 
 @handles_errors

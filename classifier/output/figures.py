@@ -6,23 +6,23 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..labels import DISPLAY_NAMES, OUTCOMES
-from ..training.metrics import Report
+from ..training.metrics import Figures
 
 if TYPE_CHECKING:  # the training run needs scikit-learn; printing its figures does not
     from ..training.run import TrainResult
 
 
-def reports_json(reports: dict[str, Report]) -> str:
-    return json.dumps({mode: report.to_dict() for mode, report in reports.items()}, indent=2)
+def figures_json(by_mode: dict[str, Figures]) -> str:
+    return json.dumps({mode: figures.to_dict() for mode, figures in by_mode.items()}, indent=2)
 
 
-def print_reports(reports: dict[str, Report], *, title: str, console: Any = None) -> None:
+def print_figures(by_mode: dict[str, Figures], *, title: str, console: Any = None) -> None:
     """Per-label F1 and the summary figures of each mode side by side, then the hybrid confusion matrix."""
     from rich.console import Console
     from rich.table import Table
 
     console = console or Console()
-    modes = list(reports)
+    modes = list(by_mode)
     table = Table(title=title, title_justify="left")
     table.add_column("")
     for mode in modes:
@@ -32,32 +32,32 @@ def print_reports(reports: dict[str, Report], *, title: str, console: Any = None
     for label in OUTCOMES:
         cells = []
         for mode in modes:
-            figures = reports[mode].per_label[label]
+            figures = by_mode[mode].per_label[label]
             cells += [f"{figures['precision']:.3f}", f"{figures['recall']:.3f}", f"{figures['f1']:.3f}"]
-        table.add_row(f"{DISPLAY_NAMES[label]} ({reports[modes[0]].per_label[label]['support']})", *cells)
+        table.add_row(f"{DISPLAY_NAMES[label]} ({by_mode[modes[0]].per_label[label]['support']})", *cells)
     table.add_section()
-    table.add_row("macro-F1", *[c for m in modes for c in ("", "", f"{reports[m].macro_f1:.3f}")])
-    table.add_row("accuracy", *[c for m in modes for c in ("", "", f"{reports[m].accuracy:.3f}")])
-    if all(reports[m].lenient_accuracy is not None for m in modes):
-        table.add_row("lenient accuracy", *[c for m in modes for c in ("", "", f"{reports[m].lenient_accuracy:.3f}")])
-    if all(reports[m].calibration_error is not None for m in modes):
-        table.add_row("calibration error", *[c for m in modes for c in ("", "", f"{reports[m].calibration_error:.3f}")])
+    table.add_row("macro-F1", *[c for m in modes for c in ("", "", f"{by_mode[m].macro_f1:.3f}")])
+    table.add_row("accuracy", *[c for m in modes for c in ("", "", f"{by_mode[m].accuracy:.3f}")])
+    if all(by_mode[m].lenient_accuracy is not None for m in modes):
+        table.add_row("lenient accuracy", *[c for m in modes for c in ("", "", f"{by_mode[m].lenient_accuracy:.3f}")])
+    if all(by_mode[m].calibration_error is not None for m in modes):
+        table.add_row("calibration error", *[c for m in modes for c in ("", "", f"{by_mode[m].calibration_error:.3f}")])
     console.print(table)
-    if all(reports[m].by_confidence for m in modes):
-        console.print(_confidence_table(reports, modes))
-    main_mode = "hybrid" if "hybrid" in reports else modes[0]
+    if all(by_mode[m].by_confidence for m in modes):
+        console.print(_confidence_table(by_mode, modes))
+    main_mode = "hybrid" if "hybrid" in by_mode else modes[0]
     confusion = Table(title=f"{main_mode} confusion matrix (rows: gold, columns: predicted)", title_justify="left")
     confusion.add_column("")
     for label in OUTCOMES:
         confusion.add_column(DISPLAY_NAMES[label][:8], justify="right")
-    for label, row in zip(OUTCOMES, reports[main_mode].confusion, strict=True):
+    for label, row in zip(OUTCOMES, by_mode[main_mode].confusion, strict=True):
         confusion.add_row(DISPLAY_NAMES[label], *map(str, row))
     console.print(confusion)
 
 
 def print_training_result(result: TrainResult, console: Any) -> None:
     """Held-out figures, then the comparison with the replaced model on the dev-test set."""
-    print_reports(result.holdout, title="held-out statements (grouped split, never trained on)", console=console)
+    print_figures(result.holdout, title="held-out statements (grouped split, never trained on)", console=console)
     if result.devtest:
         line = f"dev-test set, hybrid macro-F1: new model {result.devtest['hybrid'].macro_f1:.3f}"
         if result.baseline_devtest:
@@ -69,7 +69,7 @@ def print_training_result(result: TrainResult, console: Any) -> None:
         console.print(f"model written to {result.directory}")
 
 
-def _confidence_table(reports: dict[str, Report], modes: list[str]) -> Any:
+def _confidence_table(by_mode: dict[str, Figures], modes: list[str]) -> Any:
     """Coverage and accuracy of the labels at or above each confidence: what ``--min-confidence`` buys."""
     from rich.table import Table
 
@@ -78,10 +78,10 @@ def _confidence_table(reports: dict[str, Report], modes: list[str]) -> Any:
     for mode in modes:
         table.add_column(f"{mode} kept", justify="right")
         table.add_column(f"{mode} accuracy", justify="right")
-    for row_index, first in enumerate(reports[modes[0]].by_confidence):
+    for row_index, first in enumerate(by_mode[modes[0]].by_confidence):
         cells = []
         for mode in modes:
-            row = reports[mode].by_confidence[row_index]
+            row = by_mode[mode].by_confidence[row_index]
             accuracy = "-" if row["accuracy"] is None else f"{row['accuracy']:.3f}"
             cells += [f"{row['coverage']:.1%}", accuracy]
         table.add_row(f">= {first['threshold']:.1f}", *cells)

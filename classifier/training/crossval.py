@@ -15,7 +15,7 @@ from ..scoring import MODES
 from .data import Example
 from .evaluate import predict_by_mode
 from .fit import fit_model
-from .metrics import Report, score
+from .metrics import Figures, score
 from .settings import Progress, TrainSettings
 
 
@@ -57,7 +57,7 @@ def out_of_fold_classifiers(
         yield [int(i) for i in test_index], ClaimClassifier(model, plan.rulebook)
 
 
-def cross_validate(plan: Folds, progress: Progress | None = None) -> dict[str, Report]:
+def cross_validate(plan: Folds, progress: Progress | None = None) -> dict[str, Figures]:
     """Figures for each mode with every sentence predicted by a model that never saw its group, pooled over folds."""
     examples = plan.examples
     predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}

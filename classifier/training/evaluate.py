@@ -13,7 +13,7 @@ from ..api import ClaimClassifier
 from ..labels import NONE_LABEL
 from ..scoring import MODES, decide
 from .data import Example
-from .metrics import Report, score
+from .metrics import Figures, score
 
 
 def predict_by_mode(classifier: ClaimClassifier, texts: Sequence[str]) -> dict[str, tuple[list[str], list[float]]]:
@@ -26,7 +26,7 @@ def predict_by_mode(classifier: ClaimClassifier, texts: Sequence[str]) -> dict[s
     return predicted
 
 
-def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[str, Report]:
+def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[str, Figures]:
     """Figures for each mode on labelled examples."""
     gold = [e.label for e in examples]
     also = [e.also for e in examples]
@@ -37,5 +37,5 @@ def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[s
     }
 
 
-def reports_to_dict(reports: dict[str, Report]) -> dict[str, Any]:
-    return {mode: report.to_dict() for mode, report in reports.items()}
+def figures_to_dict(by_mode: dict[str, Figures]) -> dict[str, Any]:
+    return {mode: figures.to_dict() for mode, figures in by_mode.items()}

@@ -13,7 +13,7 @@ from ..api import ClaimClassifier
 from ..rulebook.book import load_rulebook
 from .data import Example, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
 from .evaluate import evaluate
-from .metrics import Report
+from .metrics import Figures
 from .settings import TrainSettings
 
 
@@ -27,7 +27,7 @@ def measure(
     seed: int = 13,
     text_column: str = "text",
     label_column: str = "label",
-) -> tuple[str, dict[str, Report]]:
+) -> tuple[str, dict[str, Figures]]:
     """A title saying what was measured, and the figures of each mode.
 
     The data is ``data`` when given, else the corpus for cross-validation and
@@ -40,11 +40,11 @@ def measure(
 
         validate(examples)
         group_by = "source" if by_source else "doc"
-        reports = cross_validate(Folds(examples, rulebook, TrainSettings(seed=seed), cv, group_by))
+        by_mode = cross_validate(Folds(examples, rulebook, TrainSettings(seed=seed), cv, group_by))
         unit = "source file" if by_source else "statement"
-        return f"{cv}-fold cross-validation grouped by {unit}, {len(examples)} sentences", reports
-    reports = evaluate(ClaimClassifier.load(model, rules=list(rules)), examples)
-    return f"{len(examples)} sentences", reports
+        return f"{cv}-fold cross-validation grouped by {unit}, {len(examples)} sentences", by_mode
+    by_mode = evaluate(ClaimClassifier.load(model, rules=list(rules)), examples)
+    return f"{len(examples)} sentences", by_mode
 
 
 def _examples(data: Sequence[str], cv: int | None, text_column: str, label_column: str) -> list[Example]:

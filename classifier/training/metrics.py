@@ -22,7 +22,7 @@ CONFIDENCE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
-class Report:
+class Figures:
     """Figures for one system on one data set."""
 
     per_label: dict[str, dict[str, float]]
@@ -54,7 +54,7 @@ def score(
     *,
     confidences: Sequence[float] | None = None,
     also: Sequence[Sequence[str]] | None = None,
-) -> Report:
+) -> Figures:
     """Compare predicted outcomes with gold ones ("none" for no claim)."""
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted differ in length")
@@ -91,7 +91,7 @@ def score(
         confidence_array = np.asarray(confidences, dtype=float)
         calibration = expected_calibration_error(confidence_array, correct)
         by_confidence = accuracy_by_confidence(confidence_array, correct)
-    return Report(
+    return Figures(
         per_label, float(np.mean(f1s)), accuracy, confusion.tolist(), total, lenient, calibration, by_confidence
     )
 

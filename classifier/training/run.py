@@ -7,7 +7,7 @@
 3. Fit the final model on everything.
 4. Compare it with the model it replaces on the independent dev-test set,
    which neither was trained on.
-5. Write the model directory atomically, with its metadata and report.
+5. Write the model directory atomically, with its metadata and evaluation figures.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from ..rulebook.matcher import RuleMatcher
 from ..textmodel.folder import load_model, save_model
 from ..textmodel.model import TextModel
 from .data import Example, data_sha256, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
-from .evaluate import evaluate, reports_to_dict
+from .evaluate import evaluate, figures_to_dict
 from .fit import fit_model, grouped_holdout
-from .metrics import Report
+from .metrics import Figures
 from .settings import Progress, TrainSettings
 
-REPORT_FILE = "evaluation.json"
+EVALUATION_FILE = "evaluation.json"
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class TrainResult:
 
     directory: Path | None
     model: TextModel
-    holdout: dict[str, Report]
-    devtest: dict[str, Report] | None
-    baseline_devtest: dict[str, Report] | None
+    holdout: dict[str, Figures]
+    devtest: dict[str, Figures] | None
+    baseline_devtest: dict[str, Figures] | None
     examples: int
 
 
@@ -79,32 +79,32 @@ def train(
     n_docs, n_held = len({e.doc for e in examples}), len({e.doc for e in held_out})
     say(f"held out {n_held} of {n_docs} statements ({len(held_out)} sentences)")
     trial = fit_model(train_part, matcher, settings, progress)
-    holdout_reports = evaluate(ClaimClassifier(trial, rulebook), held_out)
+    holdout_figures = evaluate(ClaimClassifier(trial, rulebook), held_out)
     say("fitting the final model on all statements")
     model = fit_model(examples, matcher, settings, progress)
     devtest_examples = _devtest()
-    devtest_reports = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
-    baseline_reports = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
+    devtest_figures = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
+    baseline_figures = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
     evaluation = {
-        "holdout": _summary(holdout_reports),
-        "devtest": _summary(devtest_reports) if devtest_reports else None,
+        "holdout": _summary(holdout_figures),
+        "devtest": _summary(devtest_figures) if devtest_figures else None,
     }
     model = replace(model, metadata=describe_training(examples, settings, rulebook.digest, evaluation))
     directory = None
     if out is not None:
-        report = {
-            "holdout": reports_to_dict(holdout_reports),
-            "devtest": reports_to_dict(devtest_reports) if devtest_reports else None,
-            "baseline_devtest": reports_to_dict(baseline_reports) if baseline_reports else None,
+        evaluation_json = {
+            "holdout": figures_to_dict(holdout_figures),
+            "devtest": figures_to_dict(devtest_figures) if devtest_figures else None,
+            "baseline_devtest": figures_to_dict(baseline_figures) if baseline_figures else None,
         }
         directory = save_model(
             model,
             out,
             force=force,
-            extra_files={REPORT_FILE: json.dumps(report, indent=2) + "\n"},
+            extra_files={EVALUATION_FILE: json.dumps(evaluation_json, indent=2) + "\n"},
             allow_default=allow_default,
         )
-    return TrainResult(directory, model, holdout_reports, devtest_reports, baseline_reports, len(examples))
+    return TrainResult(directory, model, holdout_figures, devtest_figures, baseline_figures, len(examples))
 
 
 def describe_training(
@@ -148,8 +148,8 @@ def _devtest() -> list[Example]:
     return load_labelled_file(path) if path.is_file() else []
 
 
-def _summary(reports: dict[str, Report]) -> dict[str, Any]:
+def _summary(by_mode: dict[str, Figures]) -> dict[str, Any]:
     return {
         mode: {"macro_f1": round(r.macro_f1, 4), "accuracy": round(r.accuracy, 4), "support": r.support}
-        for mode, r in reports.items()
+        for mode, r in by_mode.items()
     }
