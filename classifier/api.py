@@ -14,7 +14,7 @@ from .labels import OUTCOMES
 from .result import Prediction
 from .rulebook.book import RuleBook, load_rulebook
 from .rulebook.matcher import RuleMatcher
-from .scoring import BatchScores, Scorer, check_mode, decide
+from .scoring import Scorer, check_mode
 from .text.segment import split_sentences
 from .textmodel.folder import load_model
 from .textmodel.model import TextModel
@@ -112,35 +112,18 @@ class ClaimClassifier:
         min_confidence: float,
         force_label: bool,
     ) -> list[Prediction]:
-        check_mode(mode)
-        if not sentences:
-            return []
-        batch = self.scorer.score(sentences, (mode,))
-        return predictions(batch, mode, sentences, offsets, min_confidence=min_confidence, force_label=force_label)
-
-
-def predictions(
-    batch: BatchScores,
-    mode: str,
-    sentences: Sequence[str],
-    offsets: Sequence[tuple[int, int]],
-    *,
-    min_confidence: float = 0.0,
-    force_label: bool = False,
-) -> list[Prediction]:
-    """One mode's decisions on a scored batch, as the API's result objects."""
-    scores = batch.by_mode[mode]
-    decision = decide(scores, min_confidence=min_confidence, force_label=force_label)
-    return [
-        Prediction(
-            text=sentence,
-            start=offsets[row][0],
-            end=offsets[row][1],
-            label=decision.labels[row],
-            confidence=float(decision.confidences[row]),
-            scores=dict(zip(OUTCOMES, map(float, scores[row]), strict=True)),
-            source=mode,
-            evidence=batch.hits[row],
-        )
-        for row, sentence in enumerate(sentences)
-    ]
+        batch, decision = self.scorer.decided(sentences, mode, min_confidence=min_confidence, force_label=force_label)
+        scores = batch.by_mode[mode]
+        return [
+            Prediction(
+                text=sentence,
+                start=offsets[row][0],
+                end=offsets[row][1],
+                label=decision.labels[row],
+                confidence=float(decision.confidences[row]),
+                scores=dict(zip(OUTCOMES, map(float, scores[row]), strict=True)),
+                source=mode,
+                evidence=batch.hits[row],
+            )
+            for row, sentence in enumerate(sentences)
+        ]

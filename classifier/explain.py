@@ -15,9 +15,9 @@ import numpy as np
 
 from .labels import OUTCOMES
 from .result import RuleHit
-from .scoring import Scorer, decide
+from .scoring import Scorer
 from .textmodel.features import SparseRows
-from .textmodel.model import TextModel, combiner_inputs
+from .textmodel.model import TextModel
 
 TOP_FEATURES = 8
 
@@ -75,14 +75,13 @@ class Explanation:
 def explain(scorer: Scorer, sentence: str) -> Explanation:
     """Explain the hybrid label of one sentence, from the same batch scores that label it."""
     model = scorer.model
-    batch = scorer.score([sentence], keep_rows=True)
-    assert batch.rows is not None and batch.model_probabilities is not None  # asked for with keep_rows
+    batch, decision = scorer.decided([sentence], "hybrid", also=("rules", "model"), keep_rows=True)
+    assert batch.rows is not None and batch.model_probabilities is not None and batch.combiner_inputs is not None
     scores = batch.by_mode["hybrid"][0]
-    decision = decide(scores[None, :])
     order = np.argsort(-scores)
     best, second = OUTCOMES[order[0]], OUTCOMES[order[1]]
-    inputs = combiner_inputs(batch.model_probabilities, batch.evidence, batch.fired)[0]
-    names = model.combiner_feature_names()
+    inputs = batch.combiner_inputs[0]
+    names = list(model.combiner_names)
     return Explanation(
         sentence=sentence,
         label=decision.labels[0],

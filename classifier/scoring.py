@@ -30,7 +30,7 @@ import numpy as np
 from .errors import ClassifierError
 from .labels import CLAIM_LABELS, NONE_LABEL, OUTCOMES
 from .result import RuleHit
-from .rulebook.matcher import RuleMatcher, fired_matrix
+from .rulebook.matcher import RuleMatcher
 from .textmodel.features import SparseRows
 from .textmodel.model import TextModel, softmax
 
@@ -54,6 +54,8 @@ class BatchScores:
     model_probabilities: np.ndarray | None
     #: Each asked-for mode's distribution over OUTCOMES.
     by_mode: dict[str, np.ndarray]
+    #: The hybrid combiner's input columns; None unless ``hybrid`` mode was asked for.
+    combiner_inputs: np.ndarray | None = None
     #: The TF-IDF rows of the batch, kept only when asked for (explanations read their features).
     rows: SparseRows | None = None
 
@@ -74,30 +76,52 @@ class Scorer:
         self.matcher = matcher
 
     def score(self, sentences: Sequence[str], modes: Sequence[str] = MODES, *, keep_rows: bool = False) -> BatchScores:
-        """Score a batch in the given modes, running the rules and the text model at most once each."""
+        """Score a batch in the given modes: the rules run once, the text model once (when a mode needs it)."""
         for mode in modes:
             check_mode(mode)
         sentences = list(sentences)
-        uses_rules = any(mode != "model" for mode in modes)
-        uses_model = any(mode != "rules" for mode in modes) or keep_rows
-        hits = [self.matcher.hits(s) for s in sentences] if uses_rules else [()] * len(sentences)
-        evidence = self.matcher.evidence_matrix(hits)
-        fired = fired_matrix(hits, self.model.combiner_rules)
-        rows = self.model.features.transform(sentences) if keep_rows else None
-        probabilities = None
-        if rows is not None:
-            probabilities = self.model.probabilities_of(rows)
-        elif uses_model:
-            probabilities = self.model.probabilities(sentences)
+        rules = self.matcher.match_batch(
+            sentences, self.model.combiner_rules, run=any(mode != "model" for mode in modes)
+        )
+        model = None
+        if keep_rows or any(mode != "rules" for mode in modes):
+            model = self.model.score(
+                sentences, rules.evidence, rules.fired, combine="hybrid" in modes, keep_rows=keep_rows
+            )
         by_mode: dict[str, np.ndarray] = {}
         for mode in modes:
             if mode == "rules":
-                by_mode[mode] = rules_scores(evidence)
-            elif mode == "model":
-                by_mode[mode] = probabilities
-            else:
-                by_mode[mode] = self.model.combined(probabilities, evidence, fired)
-        return BatchScores(hits, evidence, fired, probabilities, by_mode, rows)
+                by_mode[mode] = rules_scores(rules.evidence)
+            elif model is not None:
+                by_mode[mode] = model.combined if mode == "hybrid" else model.probabilities
+        return BatchScores(
+            hits=rules.hits,
+            evidence=rules.evidence,
+            fired=rules.fired,
+            model_probabilities=model.probabilities if model else None,
+            by_mode=by_mode,
+            combiner_inputs=model.combiner_inputs if model else None,
+            rows=model.rows if model else None,
+        )
+
+    def decided(
+        self,
+        sentences: Sequence[str],
+        mode: str,
+        *,
+        also: Sequence[str] = (),
+        keep_rows: bool = False,
+        min_confidence: float = 0.0,
+        force_label: bool = False,
+    ) -> tuple[BatchScores, Decision]:
+        """A batch scored in ``mode`` (and the modes in ``also``), with ``mode``'s decision: what labelling reads.
+
+        An empty batch decides nothing, so its options are not checked.
+        """
+        batch = self.score(sentences, (check_mode(mode), *[m for m in also if m != mode]), keep_rows=keep_rows)
+        if not len(batch.hits):
+            return batch, Decision([], np.zeros(0))
+        return batch, decide(batch.by_mode[mode], min_confidence=min_confidence, force_label=force_label)
 
 
 def check_mode(mode: str) -> str:

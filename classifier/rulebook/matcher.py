@@ -28,6 +28,15 @@ _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014()]|\s-\s")
 
 
 @dataclass(frozen=True)
+class BatchHits:
+    """A batch's rule evidence: hits per sentence, summed weight per label, and indicator columns."""
+
+    hits: list[tuple[RuleHit, ...]]
+    evidence: np.ndarray  # (n_sentences, len(CLAIM_LABELS))
+    fired: np.ndarray  # (n_sentences, len(indicator_rules))
+
+
+@dataclass(frozen=True)
 class _Entry:
     """One pattern of a rule or guard, with the word sets it needs beyond its trigger words."""
 
@@ -89,6 +98,14 @@ class RuleMatcher:
                 found[item.id] = RuleHit(item.id, item.label, item.weight, start, stop, sentence[start:stop])
         kept = [hit for hit in found.values() if not _guarded(hit, guard_spans)]
         return tuple(sorted(kept, key=lambda h: (h.start, h.rule_id)))
+
+    def match_batch(self, sentences: Sequence[str], indicator_rules: Sequence[str], *, run: bool = True) -> BatchHits:
+        """Everything the scorer needs from the rules for a batch, in one call.
+
+        With ``run=False`` (model mode) no rule runs: no hits, zero evidence.
+        """
+        hits = [self.hits(s) for s in sentences] if run else [()] * len(sentences)
+        return BatchHits(hits, self.evidence_matrix(hits), fired_matrix(hits, indicator_rules))
 
     def guard_hits(self, sentence: str) -> list[tuple[str, int, int]]:
         """The guards whose frames occur in a sentence (id, start, end), for explanations."""

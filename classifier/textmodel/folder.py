@@ -134,7 +134,7 @@ def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str])
     metadata["format_version"] = FORMAT_VERSION
     metadata["labels"] = list(OUTCOMES)
     metadata["combiner_rules"] = list(model.combiner_rules)
-    metadata["combiner_features"] = model.combiner_feature_names()
+    metadata["combiner_features"] = list(model.combiner_names)
     names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
     metadata["files"] = {name: file_sha256(folder / name) for name in names}
     (folder / METADATA).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ trained with ``rule_indicators``, one indicator per rule).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,16 @@ CHUNK = 2048
 
 
 @dataclass(frozen=True)
+class ModelScores:
+    """What the model computes for a batch: its probabilities, and the combiner's inputs and output if asked."""
+
+    probabilities: np.ndarray  # (n_sentences, len(OUTCOMES))
+    combiner_inputs: np.ndarray | None = None
+    combined: np.ndarray | None = None
+    rows: SparseRows | None = None  # the TF-IDF rows, kept for explanations
+
+
+@dataclass(frozen=True)
 class TextModel:
     """Everything numeric a trained model needs to label sentences; immutable, so safe to share."""
 
@@ -36,6 +46,29 @@ class TextModel:
     combiner_intercept: np.ndarray  # (n_outcomes,)
     combiner_rules: tuple[str, ...]  # rule ids with a column of their own in the combiner
     metadata: dict[str, Any]
+    #: Names of the combiner's input columns, in order (derived from ``combiner_rules``).
+    combiner_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "combiner_names", tuple(combiner_feature_names(self.combiner_rules)))
+
+    def score(
+        self,
+        sentences: Sequence[str],
+        evidence: np.ndarray,
+        fired: np.ndarray,
+        *,
+        combine: bool,
+        keep_rows: bool = False,
+    ) -> ModelScores:
+        """The model's share of scoring a batch, in one call: probabilities, then the combiner if ``combine``."""
+        rows = self.features.transform(sentences) if keep_rows else None
+        probabilities = self.probabilities_of(rows) if rows is not None else self.probabilities(sentences)
+        if not combine:
+            return ModelScores(probabilities, rows=rows)
+        inputs = combiner_inputs(probabilities, evidence, fired)
+        combined = softmax(inputs @ self.combiner_coef.T + self.combiner_intercept)
+        return ModelScores(probabilities, inputs, combined, rows)
 
     def probabilities(self, sentences: Sequence[str]) -> np.ndarray:
         """The text model's distribution over OUTCOMES, in chunks so memory stays bounded for big batches."""
@@ -49,22 +82,13 @@ class TextModel:
         """The text model's distribution over OUTCOMES for rows already turned into features."""
         return softmax(linear_scores(rows, self.text_coef, self.text_intercept))
 
-    def combined(self, model_probabilities: np.ndarray, evidence: np.ndarray, fired: np.ndarray) -> np.ndarray:
-        """The hybrid's distribution over OUTCOMES from the stacked combiner."""
-        inputs = combiner_inputs(model_probabilities, evidence, fired)
-        return softmax(inputs @ self.combiner_coef.T + self.combiner_intercept)
-
-    def combiner_feature_names(self) -> list[str]:
-        """Names of the combiner's input columns, in order."""
-        return combiner_feature_names(self.combiner_rules)
-
     def shape_problems(self) -> list[str]:
         """Arrays whose shapes do not fit the vocabulary and the outcomes (empty for a sound model)."""
         n_out, n_terms = len(OUTCOMES), len(self.features)
         expected = {
             "text_coef": (self.text_coef.shape, (n_out, n_terms)),
             "text_intercept": (self.text_intercept.shape, (n_out,)),
-            "combiner_coef": (self.combiner_coef.shape, (n_out, len(self.combiner_feature_names()))),
+            "combiner_coef": (self.combiner_coef.shape, (n_out, len(self.combiner_names))),
             "combiner_intercept": (self.combiner_intercept.shape, (n_out,)),
         }
         return [
