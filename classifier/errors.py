@@ -6,7 +6,7 @@ from __future__ import annotations
 class ClassifierError(Exception):
     """Base class of every error this package raises on purpose."""
 
-    #: Exit code the CLI uses for this kind of error (documented in the README).
+    #: Exit code the CLI uses for this kind of error (documented in docs/reliability.md).
     exit_code = 1
 
 

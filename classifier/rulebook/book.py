@@ -2,7 +2,7 @@
 
 A rule file holds ``[[rule]]`` tables, optionally ``[[guard]]`` tables and an
 ``[irregular]`` table of irregular word forms used by ``~``. See
-``rules/README.md`` for the format. Every problem is reported with its file
+``docs/rule-language.md`` for the format. Every problem is reported with its file
 and rule id; nothing is half-loaded.
 """
 

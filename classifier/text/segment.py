@@ -1,8 +1,8 @@
 """Sentence splitting with character offsets into the original text.
 
 A small rule-based splitter written for diplomatic prose. It was chosen over
-pysbd and syntok by measurement (see ``benchmarks/segmenters.py`` and the
-README): on our tricky test text it makes fewer errors than either, and it is
+pysbd and syntok by measurement (see ``benchmarks/segmenters.py`` and
+docs/how-it-works.md): on our tricky test text it makes fewer errors than either, and it is
 more than twenty times faster than pysbd.
 
 How it decides:

@@ -17,7 +17,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Hyper-parameters, chosen by grouped cross-validation (README, "The model")."""
+    """Hyper-parameters, chosen by grouped cross-validation (docs/how-it-works.md)."""
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] | None = (3, 5)  # char_wb block; None for words alone
@@ -30,8 +30,8 @@ class TrainSettings:
     #: as accurate in cross-validation, and each rule then counts by the weight written for it.
     rule_indicators: bool = False
     folds: int = 3  # out-of-fold fits for the combiner; 3, 4 and 5 tie in CV, and 3 trains fastest
-    #: Replace place names (``classifier/places.txt``) by one placeholder before the text model, so
-    #: labels do not depend on which country is named; ties in CV (README, "The model").
+    #: Replace place names (``classifier/text/places.txt``) by one placeholder before the text model, so
+    #: labels do not depend on which country is named; ties in CV (docs/how-it-works.md).
     mask_places: bool = True
     seed: int = 13
     holdout: float = 0.2

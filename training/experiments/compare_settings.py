@@ -34,7 +34,7 @@ def main() -> None:
     rulebook = load_rulebook()
     # The shipped settings: word 1-2 + char_wb 3-5 over text with place names masked, C=30, a
     # combiner over log-probabilities and per-label rule sums fitted on 3 out-of-fold fits. The
-    # candidates are the rows of the README's table ("The model"); each changes one or two things.
+    # candidates are the rows of the settings table in docs/how-it-works.md; each changes one or two things.
     five = replace(base, folds=5)
     candidates = {
         "shipped (3 out-of-fold fits)": base,
