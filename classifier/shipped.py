@@ -1,8 +1,9 @@
 """Where the data shipped with the package lives: inside the installed wheel, else in the checkout.
 
-The wheel copies ``rules/``, ``training/data`` and ``training/devtest`` into
-the package (``_rules``, ``_corpus``, ``_devtest``; see pyproject.toml); in a
-checkout or an editable install they are read where they are written.
+The wheel copies ``rules/``, ``training/data``, ``training/devtest`` and
+``training/realtest`` into the package (``_rules``, ``_corpus``, ``_devtest``,
+``_realtest``; see pyproject.toml); in a checkout or an editable install they
+are read where they are written.
 """
 
 from __future__ import annotations

@@ -150,6 +150,7 @@ def test_fast_search_and_word_prefilter_agree_with_the_plain_expression(rulebook
     ]
     patterns = [pattern for item in (*rulebook.rules, *rulebook.guards) for pattern in item.patterns]
     checked = 0
+    matched_patterns = set()
     for sentence in sentences:
         lowered = sentence.lower()
         words = set(WORDS.findall(lowered))
@@ -159,5 +160,10 @@ def test_fast_search_and_word_prefilter_agree_with_the_plain_expression(rulebook
             assert (plain and plain.span()) == (fast and fast.span()), (pattern.source, sentence)
             if plain:
                 checked += 1
+                matched_patterns.add(pattern.source)
                 assert all(words & options for options in pattern.required), (pattern.source, sentence)
-    assert checked > len(sentences)  # the comparison saw many real matches
+    # The comparison saw many real matches, of most patterns (the real corpus is mostly sentences
+    # without a claim, so matches are counted against the synthetic rows alone).
+    synthetic = sum(1 for row in corpus_rows if "source" not in row)
+    assert checked > synthetic
+    assert len(matched_patterns) >= 0.8 * len({p.source for p in patterns})

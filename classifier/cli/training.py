@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .common import ModelOption, RulesOption, ViewFormat, handles_errors
+
+
+class GroupField(StrEnum):
+    """What ``claims evaluate --by`` can group on (the fields of ``training.evaluate.GROUP_FIELDS``)."""
+
+    source = "source"
+    party = "party"
+    doc = "doc"
 
 
 def register(app: typer.Typer) -> None:
@@ -102,6 +111,14 @@ def evaluate(
             " to see how the classifier does on a source it has never seen.",
         ),
     ] = False,
+    by: Annotated[
+        GroupField | None,
+        typer.Option(
+            "--by",
+            help="Also give the figures within each value of this column: source (a real sentence's source,"
+            " else its file), party or doc.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for --cv folds and training.")] = 13,
     text_column: Annotated[str, typer.Option(help="Column holding the sentence text.")] = "text",
     label_column: Annotated[str, typer.Option(help="Column holding the label.")] = "label",
@@ -111,25 +128,30 @@ def evaluate(
     Per-label precision, recall and F1, macro-F1, accuracy and the confusion
     matrix. Example: claims evaluate --data training/devtest/devtest.jsonl
     """
-    from ..output.figures import figures_json, print_figures
+    from ..output.figures import figures_json, print_figures, print_group_figures
     from ..training.measure import measure
 
     if by_source and not cv:
         raise typer.BadParameter("--by-source goes with --cv", param_hint="--by-source")
-    title, by_mode = measure(
+    if by and cv:
+        raise typer.BadParameter("--by goes with a trained model's figures, not with --cv", param_hint="--by")
+    title, by_mode, groups = measure(
         data or [],
         model=model,
         rules=rules or [],
         cv=cv,
         by_source=by_source,
+        by=by.value if by else None,
         seed=seed,
         text_column=text_column,
         label_column=label_column,
     )
     if output_format is ViewFormat.json:
-        print(figures_json(by_mode))
+        print(figures_json(by_mode, groups))
     else:
         print_figures(by_mode, title=title)
+        if groups:
+            print_group_figures(groups, field=by.value if by else "")
 
 
 @handles_errors

@@ -12,8 +12,38 @@ if TYPE_CHECKING:  # the training run needs scikit-learn; printing its figures d
     from ..training.run import TrainResult
 
 
-def figures_json(by_mode: dict[str, Figures]) -> str:
-    return json.dumps({mode: figures.to_dict() for mode, figures in by_mode.items()}, indent=2)
+def figures_json(by_mode: dict[str, Figures], groups: dict[str, dict[str, Figures]] | None = None) -> str:
+    """Each mode's figures; with ``groups``, also under ``"groups"`` each group's figures by mode."""
+    payload: dict[str, Any] = {mode: figures.to_dict() for mode, figures in by_mode.items()}
+    if groups:
+        payload["groups"] = {
+            name: {mode: figures.to_dict() for mode, figures in group.items()} for name, group in groups.items()
+        }
+    return json.dumps(payload, indent=2)
+
+
+def print_group_figures(groups: dict[str, dict[str, Figures]], *, field: str, console: Any = None) -> None:
+    """One row per group: its size, and each mode's macro-F1 and accuracy (per-label figures: --format json)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    modes = list(next(iter(groups.values())))
+    table = Table(title=f"by {field}", title_justify="left")
+    table.add_column(field)
+    table.add_column("sentences", justify="right")
+    for mode in modes:
+        table.add_column(f"{mode} macro-F1", justify="right")
+    for mode in modes:
+        table.add_column(f"{mode} accuracy", justify="right")
+    for name, by_mode in groups.items():
+        table.add_row(
+            name,
+            str(next(iter(by_mode.values())).support),
+            *[f"{by_mode[m].macro_f1:.3f}" for m in modes],
+            *[f"{by_mode[m].accuracy:.3f}" for m in modes],
+        )
+    console.print(table)
 
 
 def print_figures(by_mode: dict[str, Figures], *, title: str, console: Any = None) -> None:
@@ -65,6 +95,9 @@ def print_training_result(result: TrainResult, console: Any) -> None:
             change = result.devtest["hybrid"].macro_f1 - old
             line += f", replaced model {old:.3f} ({change:+.3f})"
         console.print(line)
+    if result.realtest:
+        figures = ", ".join(f"{mode} {f.macro_f1:.3f}" for mode, f in result.realtest.items())
+        console.print(f"real-text test set ({result.realtest['hybrid'].support} sentences), macro-F1: {figures}")
     if result.directory is not None:
         console.print(f"model written to {result.directory}")
 

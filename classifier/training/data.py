@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,11 @@ class Example:
     topic: str = ""
     origin: str = ""  # "file:row" for error messages
     also: tuple[str, ...] = ()  # other labels a reasonable annotator could pick
-
-    @property
-    def source(self) -> str:
-        """The file (or dataset) the example came from: one writer per corpus part."""
-        return self.origin.rsplit(":", 1)[0]
+    #: Where the sentence comes from: a real row's ``source`` column, else its file (one writer per
+    #: synthetic corpus part); cross-validation by source and ``claims evaluate --by source`` group on it.
+    source: str = ""
+    #: Written for the project (a ``corpus-*.jsonl`` part) rather than taken from a real statement.
+    synthetic: bool = False
 
 
 @dataclass
@@ -89,10 +89,42 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+#: File names of the synthetic corpus parts; every other corpus file holds real sentences.
+SYNTHETIC_PREFIX = "corpus-"
+
+
 def load_corpus(files: Sequence[Path] | None = None) -> list[Example]:
-    """The shipped corpus as validated examples."""
-    rows = [row for path in (files or shipped_corpus_files()) for row in read_jsonl(path)]
-    return to_examples(rows, text_column="text", label_column="label", source="corpus")
+    """The shipped corpus (synthetic parts and real text) as validated examples."""
+    examples = []
+    for path in files or shipped_corpus_files():
+        synthetic = path.name.startswith(SYNTHETIC_PREFIX)
+        found = to_examples(read_jsonl(path), text_column="text", label_column="label", source="corpus")
+        examples.extend(replace(e, synthetic=synthetic) for e in found)
+    return examples
+
+
+def realtest_files() -> list[Path]:
+    """The real-text test set (``natural.jsonl``, ``balanced.jsonl``): never trained on, chooses nothing."""
+    return sorted(shipped_path("_realtest", "training/realtest").glob("*.jsonl"))
+
+
+def pointer_source_files() -> tuple[list[Path], list[str]]:
+    """In a checkout: the rebuilt text of the pointer-only real sources, and the sources not (or not
+    currently) rebuilt. Their text does not ship; ``training/real/rebuild.py`` writes it from snapshots."""
+    real = Path(__file__).resolve().parents[2] / "training" / "real"
+    found, missing = [], []
+    for pointer in sorted((real / "pointers").glob("*.jsonl")):
+        rebuilt = real / "rebuilt" / pointer.name
+        current = rebuilt.is_file() and _digests(rebuilt) == _digests(pointer)
+        if current:
+            found.append(rebuilt)
+        else:
+            missing.append(pointer.stem)
+    return found, missing
+
+
+def _digests(path: Path) -> list[str]:
+    return [str(row.get("sha256")) for row in read_jsonl(path)]
 
 
 def shipped_devtest_file() -> Path:
@@ -106,20 +138,27 @@ def load_labelled_file(path: Path) -> list[Example]:
 
 
 def load_user_data(location: str, *, text_column: str = "text", label_column: str = "label") -> list[Example]:
-    """Read a user's labelled data with ``datasets`` and validate it."""
-    dataset = _load_dataset(location)
-    missing = [c for c in (text_column, label_column) if c not in dataset.column_names]
+    """Read a user's labelled data and validate it.
+
+    A JSONL file is read with the standard library: quicker, no ``datasets``
+    needed, and nested fields of mixed types (a real sentence's ``locator``)
+    do not trip a columnar reader. Every other format goes through ``datasets``.
+    """
+    path = Path(location)
+    if path.suffix.lower() == ".jsonl" and path.is_file():
+        rows = read_jsonl(path)
+        columns = sorted({key for row in rows for key in row if key != "_origin"})
+    else:
+        dataset = _load_dataset(location)
+        rows, columns = [dict(row) for row in dataset], dataset.column_names
+    missing = [c for c in (text_column, label_column) if c not in columns]
     if missing:
         raise DataError(
-            f"{location}: no column(s) {missing}; columns are {dataset.column_names} "
-            "(use --text-column / --label-column)"
+            f"{location}: no column(s) {missing}; columns are {columns} (use --text-column / --label-column)"
         )
-    rows = []
-    for number, row in enumerate(dataset, start=1):
-        row = dict(row)
-        row["_origin"] = f"{Path(location).name}:row {number}"
-        rows.append(row)
-    return to_examples(rows, text_column=text_column, label_column=label_column, source=Path(location).stem)
+    for number, row in enumerate(rows, start=1):
+        row["_origin"] = f"{path.name}:row {number}"
+    return to_examples(rows, text_column=text_column, label_column=label_column, source=path.stem)
 
 
 def _load_dataset(location: str) -> Any:
@@ -163,6 +202,7 @@ def to_examples(rows: Iterable[dict[str, Any]], *, text_column: str, label_colum
                 topic=str(row.get("topic") or ""),
                 origin=origin,
                 also=also,
+                source=str(row.get("source") or origin.rsplit(":", 1)[0]),
             )
         )
     problems.raise_if_any()

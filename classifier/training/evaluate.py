@@ -26,13 +26,38 @@ def predict_by_mode(classifier: ClaimClassifier, texts: Sequence[str]) -> dict[s
     return predicted
 
 
+#: Example fields that ``claims evaluate --by`` can group on.
+GROUP_FIELDS = ("source", "party", "doc")
+
+
 def evaluate(classifier: ClaimClassifier, examples: Sequence[Example]) -> dict[str, Figures]:
     """Figures for each mode on labelled examples."""
-    gold = [e.label for e in examples]
-    also = [e.also for e in examples]
     predicted = predict_by_mode(classifier, [e.text for e in examples])
+    return _figures(examples, predicted, range(len(examples)))
+
+
+def evaluate_by(
+    classifier: ClaimClassifier, examples: Sequence[Example], field: str
+) -> tuple[dict[str, Figures], dict[str, dict[str, Figures]]]:
+    """Figures for each mode on all examples, and within each value of ``field`` (one of GROUP_FIELDS),
+    from one scored batch."""
+    if field not in GROUP_FIELDS:
+        raise ValueError(f"cannot group by {field!r}; choose one of {', '.join(GROUP_FIELDS)}")
+    predicted = predict_by_mode(classifier, [e.text for e in examples])
+    groups: dict[str, list[int]] = {}
+    for index, example in enumerate(examples):
+        groups.setdefault(getattr(example, field), []).append(index)
+    by_group = {name: _figures(examples, predicted, rows) for name, rows in sorted(groups.items())}
+    return _figures(examples, predicted, range(len(examples))), by_group
+
+
+def _figures(
+    examples: Sequence[Example], predicted: dict[str, tuple[list[str], list[float]]], rows: Sequence[int]
+) -> dict[str, Figures]:
+    gold = [examples[i].label for i in rows]
+    also = [examples[i].also for i in rows]
     return {
-        mode: score(gold, outcomes, confidences=confidences, also=also)
+        mode: score(gold, [outcomes[i] for i in rows], confidences=[confidences[i] for i in rows], also=also)
         for mode, (outcomes, confidences) in predicted.items()
     }
 

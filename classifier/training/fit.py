@@ -33,14 +33,20 @@ def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
 
 
 def fit_text_model(
-    texts: Sequence[str], labels: Sequence[str], settings: TrainSettings
+    texts: Sequence[str], labels: Sequence[str], settings: TrainSettings, weights: np.ndarray | None = None
 ) -> tuple[SklearnFeatureUnion, LogisticRegression]:
-    """TF-IDF + multinomial logistic regression on the given sentences."""
+    """TF-IDF + multinomial logistic regression on the given sentences (``weights``: per sentence)."""
     vectorizer = make_vectorizer(settings)
     matrix = vectorizer.fit_transform(texts)
     with single_threaded_blas():
-        classifier = make_classifier(settings.C, settings.seed, settings.tol).fit(matrix, labels)
+        classifier = make_classifier(settings.C, settings.seed, settings.tol).fit(matrix, labels, sample_weight=weights)
     return vectorizer, classifier
+
+
+def sample_weights(examples: Sequence[Example], settings: TrainSettings) -> np.ndarray | None:
+    """Each example's weight: ``real_text_weight`` for real sentences, 1 for synthetic ones; None when all are 1."""
+    weights = np.array([1.0 if e.synthetic else settings.real_text_weight for e in examples])
+    return None if np.all(weights == 1.0) else weights
 
 
 def single_threaded_blas() -> Any:
@@ -63,12 +69,13 @@ def fit_model(
         f"fitting TF-IDF + logistic regression on {len(texts)} sentences, and {settings.folds} out-of-fold "
         "models (grouped by statement) for the hybrid combiner"
     )
-    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings)
+    weights = sample_weights(examples, settings)
+    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings, weights)
     hits = [matcher.hits(t) for t in texts]
     rule_ids = tuple(rule.id for rule in matcher.rulebook.rules) if settings.rule_indicators else ()
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
     with single_threaded_blas():
-        combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels)
+        combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels, sample_weight=weights)
     order = _outcome_order(classifier)
     features = FeatureUnion(
         [
@@ -89,7 +96,11 @@ def fit_model(
 
 
 def fit_with_out_of_fold(
-    texts: Sequence[str], labels: Sequence[str], groups: Sequence[str], settings: TrainSettings
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    settings: TrainSettings,
+    weights: np.ndarray | None = None,
 ) -> tuple[tuple[SklearnFeatureUnion, LogisticRegression], np.ndarray]:
     """The text model fitted on everything, and each sentence's out-of-fold probabilities.
 
@@ -105,10 +116,14 @@ def fit_with_out_of_fold(
     text_array = np.asarray(texts, dtype=object)
     label_array = np.asarray(labels, dtype=object)
     splits = list(folds.split(text_array, label_array, groups))
-    jobs = [delayed(fit_text_model)(list(texts), list(labels), settings)]
+    jobs = [delayed(fit_text_model)(list(texts), list(labels), settings, weights)]
     jobs += [
         delayed(_fold_probabilities)(
-            list(text_array[train]), list(label_array[train]), list(text_array[test]), settings
+            list(text_array[train]),
+            list(label_array[train]),
+            list(text_array[test]),
+            settings,
+            None if weights is None else weights[train],
         )
         for train, test in splits
     ]
@@ -121,9 +136,13 @@ def fit_with_out_of_fold(
 
 
 def _fold_probabilities(
-    train_texts: list[str], train_labels: list[str], test_texts: list[str], settings: TrainSettings
+    train_texts: list[str],
+    train_labels: list[str],
+    test_texts: list[str],
+    settings: TrainSettings,
+    weights: np.ndarray | None,
 ) -> tuple[list[str], np.ndarray]:
-    vectorizer, classifier = fit_text_model(train_texts, train_labels, settings)
+    vectorizer, classifier = fit_text_model(train_texts, train_labels, settings, weights)
     return list(classifier.classes_), classifier.predict_proba(vectorizer.transform(test_texts))
 
 

@@ -6,7 +6,8 @@
    rules, model and hybrid on the held-out statements.
 3. Fit the final model on everything.
 4. Compare it with the model it replaces on the independent dev-test set,
-   which neither was trained on.
+   which neither was trained on, and measure it on the real-text test set
+   (real statements, by source and by part), which chooses nothing.
 5. Write the model directory atomically, with its metadata and evaluation figures.
 """
 
@@ -29,8 +30,17 @@ from ..rulebook.book import RuleBook
 from ..rulebook.matcher import RuleMatcher
 from ..textmodel.folder import load_model, save_model
 from ..textmodel.model import TextModel
-from .data import Example, data_sha256, load_corpus, load_labelled_file, load_user_data, shipped_devtest_file, validate
-from .evaluate import evaluate, figures_to_dict
+from .data import (
+    Example,
+    data_sha256,
+    load_corpus,
+    load_labelled_file,
+    load_user_data,
+    realtest_files,
+    shipped_devtest_file,
+    validate,
+)
+from .evaluate import evaluate, evaluate_by, figures_to_dict
 from .fit import fit_model, grouped_holdout
 from .metrics import Figures
 from .settings import Progress, TrainSettings
@@ -48,6 +58,8 @@ class TrainResult:
     devtest: dict[str, Figures] | None
     baseline_devtest: dict[str, Figures] | None
     examples: int
+    #: The real-text test set, both parts pooled: what a user will meet on real statements.
+    realtest: dict[str, Figures] | None = None
 
 
 def gather_examples(
@@ -85,9 +97,14 @@ def train(
     devtest_examples = _devtest()
     devtest_figures = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
     baseline_figures = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
+    realtest = measure_realtest(ClaimClassifier(model, rulebook))
     evaluation = {
         "holdout": _summary(holdout_figures),
         "devtest": _summary(devtest_figures) if devtest_figures else None,
+        "realtest": {
+            part: {name: _summary(figures) for name, figures in groups.items()} for part, groups in realtest.items()
+        }
+        or None,
     }
     model = replace(model, metadata=describe_training(examples, settings, rulebook.digest, evaluation))
     directory = None
@@ -96,6 +113,11 @@ def train(
             "holdout": figures_to_dict(holdout_figures),
             "devtest": figures_to_dict(devtest_figures) if devtest_figures else None,
             "baseline_devtest": figures_to_dict(baseline_figures) if baseline_figures else None,
+            "realtest": {
+                part: {name: figures_to_dict(figures) for name, figures in groups.items()}
+                for part, groups in realtest.items()
+            }
+            or None,
         }
         directory = save_model(
             model,
@@ -104,7 +126,21 @@ def train(
             extra_files={EVALUATION_FILE: json.dumps(evaluation_json, indent=2) + "\n"},
             allow_default=allow_default,
         )
-    return TrainResult(directory, model, holdout_figures, devtest_figures, baseline_figures, len(examples))
+    pooled = realtest.get("all", {}).get("all")
+    return TrainResult(directory, model, holdout_figures, devtest_figures, baseline_figures, len(examples), pooled)
+
+
+def measure_realtest(classifier: ClaimClassifier) -> dict[str, dict[str, dict[str, Figures]]]:
+    """Figures on the real-text test set: for both parts pooled ("all") and each part, overall ("all")
+    and by source. Empty when the set is not installed."""
+    parts = {path.stem: load_labelled_file(path) for path in realtest_files()}
+    if not parts:
+        return {}
+    figures = {}
+    for part, examples in {"all": [e for p in parts.values() for e in p], **parts}.items():
+        overall, by_source = evaluate_by(classifier, examples, "source")
+        figures[part] = {"all": overall, **by_source}
+    return figures
 
 
 def describe_training(

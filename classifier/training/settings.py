@@ -33,6 +33,9 @@ class TrainSettings:
     #: Replace place names (``classifier/text/places.txt``) by one placeholder before the text model, so
     #: labels do not depend on which country is named; ties in CV (docs/how-it-works.md).
     mask_places: bool = True
+    #: Sample weight of each real sentence (every example not from a synthetic corpus part) in the
+    #: text model and the combiner; synthetic sentences weigh 1 (training/experiments/ADOPTION.md).
+    real_text_weight: float = 1.0
     seed: int = 13
     holdout: float = 0.2
 

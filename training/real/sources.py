@@ -161,6 +161,13 @@ def detokenize(text: str) -> str:
     return text.strip()
 
 
+def unscon_speaker(file_id: str) -> str:
+    """UNSC_2014_SPV.7154_spch021_Russian_Federation2_05_GD.txt -> Russian Federation."""
+    name = file_id.split("_spch", 1)[1].split("_", 1)[1].removesuffix(".txt")
+    name = re.sub(r"(_(neg|pos|neu))?(_\d+)?(_GD)?$", "", name)
+    return re.sub(r"\d+$", "", name).replace("_", " ").strip().title()
+
+
 def unscon() -> Iterator[dict]:
     rows = list(csv.DictReader(io.StringIO(show("unscon", "data/conflict_annotations_sentences.csv").decode("utf-8"))))
     docs: dict[str, list[tuple[int, str, str]]] = {}
@@ -169,9 +176,8 @@ def unscon() -> Iterator[dict]:
         key = row["filename"]
         start = int(row["sentence_char_offsets"].split("-")[0])
         docs.setdefault(key, []).append((row["file_id"], start, detokenize(row["sentence_text"])))
-        speaker = re.sub(r"_(neg|pos|neu)?_?\d+\.txt$", "", row["file_id"]).split("_spch")[1].split("_", 1)[-1]
-        speaker = re.sub(r"\s*\d*\s*(GD)?\.txt$", "", speaker)
-        meta[key] = (speaker.replace("_", " ").strip().title(), row["basename"])
+        speaker = unscon_speaker(row["file_id"])
+        meta[key] = (speaker, row["basename"])
     for key, items in docs.items():
         seen, ordered = set(), []
         for _, _, sent in sorted(items):

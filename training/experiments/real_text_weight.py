@@ -1,0 +1,75 @@
+"""How much should a real sentence weigh in training? Leave-one-source-out CV over the real sources.
+
+Run: python training/experiments/real_text_weight.py [WEIGHT ...]   (default: 1 2 3)
+
+For each real training source in turn: train on the synthetic corpus plus the
+other real sources (real sentences weighted WEIGHT, synthetic ones 1), and
+predict the held-out source's sentences. The figure is macro-F1 over the six
+outcomes, pooled over the held-out sources; per-source hybrid macro-F1
+follows. The baseline is the synthetic corpus alone. The rule that decides
+between them was written before this was run (ADOPTION.md, "When real text
+is added to training"). Needs the pointer-only sources rebuilt
+(training/real/rebuild.py); the real-text test set is not read.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from classifier.api import ClaimClassifier
+from classifier.rulebook.book import load_rulebook
+from classifier.rulebook.matcher import RuleMatcher
+from classifier.training.crossval import Folds, out_of_fold_classifiers
+from classifier.training.data import Example, load_corpus, pointer_source_files, shipped_corpus_files
+from classifier.training.evaluate import predict_by_mode
+from classifier.training.fit import fit_model
+from classifier.training.metrics import score
+from classifier.training.settings import TrainSettings
+
+
+def corpus_parts() -> tuple[list[Example], list[Example]]:
+    """The synthetic corpus and the real training corpus (pointer-only sources included)."""
+    rebuilt, missing = pointer_source_files()
+    if missing:
+        raise SystemExit(f"rebuild the pointer-only sources first (training/real/rebuild.py): {', '.join(missing)}")
+    examples = load_corpus([*shipped_corpus_files(), *rebuilt])
+    return [e for e in examples if e.synthetic], [e for e in examples if not e.synthetic]
+
+
+def pooled_line(name: str, real: list[Example], predicted: dict[str, list[str]]) -> str:
+    gold = [e.label for e in real]
+    figures = {mode: score(gold, outcomes, also=[e.also for e in real]) for mode, outcomes in predicted.items()}
+    sources = sorted({e.source for e in real})
+    per_source = []
+    for source in sources:
+        rows = [i for i, e in enumerate(real) if e.source == source]
+        hybrid = score([gold[i] for i in rows], [predicted["hybrid"][i] for i in rows]).macro_f1
+        per_source.append(f"{source} {hybrid:.3f}")
+    modes = "  ".join(f"{mode} {figures[mode].macro_f1:.4f}" for mode in ("rules", "model", "hybrid"))
+    return f"{name:22} {modes}  | hybrid by source: {', '.join(per_source)}"
+
+
+def main() -> None:
+    weights = [float(w) for w in sys.argv[1:]] or [1.0, 2.0, 3.0]
+    synthetic, real = corpus_parts()
+    rulebook = load_rulebook()
+    print(f"{len(synthetic)} synthetic sentences; {len(real)} real ones from {len({e.source for e in real})} sources")
+    baseline = ClaimClassifier(fit_model(synthetic, RuleMatcher(rulebook), TrainSettings()), rulebook)
+    by_mode = predict_by_mode(baseline, [e.text for e in real])
+    print(pooled_line("synthetic only", real, {mode: outcomes for mode, (outcomes, _) in by_mode.items()}), flush=True)
+    n_sources = len({e.source for e in real})
+    for weight in weights:
+        settings = replace(TrainSettings(), real_text_weight=weight)
+        plan = Folds(real, rulebook, settings, n_sources, group_by="source", extra_training=synthetic)
+        predicted: dict[str, list[str]] = {mode: [""] * len(real) for mode in by_mode}
+        for test_index, classifier in out_of_fold_classifiers(plan):
+            fold = predict_by_mode(classifier, [real[i].text for i in test_index])
+            for mode, (outcomes, _) in fold.items():
+                for position, index in enumerate(test_index):
+                    predicted[mode][index] = outcomes[position]
+        print(pooled_line(f"with real, weight {weight:g}", real, predicted), flush=True)
+
+
+if __name__ == "__main__":
+    main()
