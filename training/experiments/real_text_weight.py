@@ -1,6 +1,10 @@
 """How much should a real sentence weigh in training? Leave-one-source-out CV over the real sources.
 
-Run: python training/experiments/real_text_weight.py [WEIGHT ...]   (default: 1 2 3)
+Run: python training/experiments/real_text_weight.py [CANDIDATE ...] [--rules DIR] [--no-baseline]
+
+A CANDIDATE is a weight ("2") or settings ("real_text_weight=1,C=10"); the
+default is 1 2 3. --rules reads the rules from DIR instead of the shipped
+rules/ (to measure a rule revision).
 
 For each real training source in turn: train on the synthetic corpus plus the
 other real sources (real sentences weighted WEIGHT, synthetic ones 1), and
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from classifier.api import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
@@ -50,25 +55,42 @@ def pooled_line(name: str, real: list[Example], predicted: dict[str, list[str]])
     return f"{name:22} {modes}  | hybrid by source: {', '.join(per_source)}"
 
 
+def candidate(text: str) -> TrainSettings:
+    """ "2" -> real_text_weight 2; "real_text_weight=1,C=10" -> those settings."""
+    if "=" not in text:
+        return replace(TrainSettings(), real_text_weight=float(text))
+    values = dict(item.split("=", 1) for item in text.split(","))
+    return replace(TrainSettings(), **{key: float(value) for key, value in values.items()})
+
+
 def main() -> None:
-    weights = [float(w) for w in sys.argv[1:]] or [1.0, 2.0, 3.0]
+    args = sys.argv[1:]
+    rules = []
+    if "--rules" in args:
+        at = args.index("--rules")
+        rules = [Path(args[at + 1])]
+        del args[at : at + 2]
+    baseline_wanted = "--no-baseline" not in args
+    candidates = [a for a in args if a != "--no-baseline"] or ["1", "2", "3"]
     synthetic, real = corpus_parts()
-    rulebook = load_rulebook()
+    rulebook = load_rulebook(rules)  # an overlay: a rule with a shipped id replaces it
     print(f"{len(synthetic)} synthetic sentences; {len(real)} real ones from {len({e.source for e in real})} sources")
-    baseline = ClaimClassifier(fit_model(synthetic, RuleMatcher(rulebook), TrainSettings()), rulebook)
-    by_mode = predict_by_mode(baseline, [e.text for e in real])
-    print(pooled_line("synthetic only", real, {mode: outcomes for mode, (outcomes, _) in by_mode.items()}), flush=True)
+    if baseline_wanted:
+        baseline = ClaimClassifier(fit_model(synthetic, RuleMatcher(rulebook), TrainSettings()), rulebook)
+        by_mode = predict_by_mode(baseline, [e.text for e in real])
+        predicted = {mode: outcomes for mode, (outcomes, _) in by_mode.items()}
+        print(pooled_line("synthetic only", real, predicted), flush=True)
     n_sources = len({e.source for e in real})
-    for weight in weights:
-        settings = replace(TrainSettings(), real_text_weight=weight)
+    for text in candidates:
+        settings = candidate(text)
         plan = Folds(real, rulebook, settings, n_sources, group_by="source", extra_training=synthetic)
-        predicted: dict[str, list[str]] = {mode: [""] * len(real) for mode in by_mode}
+        predicted = {mode: [""] * len(real) for mode in ("rules", "model", "hybrid")}
         for test_index, classifier in out_of_fold_classifiers(plan):
             fold = predict_by_mode(classifier, [real[i].text for i in test_index])
             for mode, (outcomes, _) in fold.items():
                 for position, index in enumerate(test_index):
                     predicted[mode][index] = outcomes[position]
-        print(pooled_line(f"with real, weight {weight:g}", real, predicted), flush=True)
+        print(pooled_line(f"with real, {text}", real, predicted), flush=True)
 
 
 if __name__ == "__main__":
