@@ -56,11 +56,13 @@ def pooled_line(name: str, real: list[Example], predicted: dict[str, list[str]])
 
 
 def candidate(text: str) -> TrainSettings:
-    """ "2" -> real_text_weight 2; "real_text_weight=1,C=10" -> those settings."""
+    """ "2" -> real_text_weight 2; "real_text_weight=1,C=10,min_df=3" -> those settings (each cast to the
+    type of the shipped value)."""
     if "=" not in text:
         return replace(TrainSettings(), real_text_weight=float(text))
+    shipped = TrainSettings()
     values = dict(item.split("=", 1) for item in text.split(","))
-    return replace(TrainSettings(), **{key: float(value) for key, value in values.items()})
+    return replace(shipped, **{key: type(getattr(shipped, key))(float(value)) for key, value in values.items()})
 
 
 def main() -> None:
