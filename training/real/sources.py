@@ -82,6 +82,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _paragraphs(lines: list[str]) -> str:
+    """Hard-wrapped Markdown lines -> paragraphs separated by blank lines, links and emphasis dropped."""
     paras, cur = [], []
     for line in lines:
         if line.strip():
@@ -99,6 +100,7 @@ def _paragraphs(lines: list[str]) -> str:
 
 
 def white_house() -> Iterator[dict]:
+    """One document per statement file; its YAML front matter gives the title and date."""
     import yaml
 
     for path in ls("wh", "statements-releases"):
@@ -118,12 +120,13 @@ def white_house() -> Iterator[dict]:
 
 
 def _speaker_from_speech(speech: str) -> str:
-    # UNSC_2014_SPV.7154_spch002_UNBriefer_neg -> UNBriefer
+    """UNSC_2014_SPV.7154_spch002_UNBriefer_neg -> UN briefer (other speakers keep their country code)."""
     parts = speech.split("_")
     return " ".join(p for p in parts[4:] if p not in {"neg", "pos", "neu"}).replace("UNBriefer", "UN briefer")
 
 
 def argument_mining() -> Iterator[dict]:
+    """One document per speech, its sentences as the source split them, in their order."""
     rows = list(csv.DictReader(io.StringIO(show("pam", "data/base.csv").decode("utf-8"))))
     by_speech: dict[str, dict[int, str]] = {}
     for row in rows:
@@ -153,6 +156,7 @@ _DETOK = [
 
 
 def detokenize(text: str) -> str:
+    """Rejoin a tokenised sentence: no space before punctuation or clitics, hyphenated words whole."""
     text = " ".join(text.split())
     for pattern, repl in _DETOK:
         text = pattern.sub(repl, text)
@@ -169,15 +173,15 @@ def unscon_speaker(file_id: str) -> str:
 
 
 def unscon() -> Iterator[dict]:
+    """One document per speech: its annotated sentences, rejoined, in file and offset order."""
     rows = list(csv.DictReader(io.StringIO(show("unscon", "data/conflict_annotations_sentences.csv").decode("utf-8"))))
-    docs: dict[str, list[tuple[int, str, str]]] = {}
+    docs: dict[str, list[tuple[str, int, str]]] = {}
     meta: dict[str, tuple[str, str]] = {}
     for row in rows:
         key = row["filename"]
         start = int(row["sentence_char_offsets"].split("-")[0])
         docs.setdefault(key, []).append((row["file_id"], start, detokenize(row["sentence_text"])))
-        speaker = unscon_speaker(row["file_id"])
-        meta[key] = (speaker, row["basename"])
+        meta[key] = (unscon_speaker(row["file_id"]), row["basename"])
     for key, items in docs.items():
         seen, ordered = set(), []
         for _, _, sent in sorted(items):
@@ -198,6 +202,7 @@ def unscon() -> Iterator[dict]:
 
 
 def mfa_singapore() -> Iterator[dict]:
+    """One document per press statement or transcript, keyed by its position in the JSON list."""
     items = json.loads(show("mfa_sg", "scrape/mfa_statements.json"))
     for i, item in enumerate(items):
         content = item.get("content") or ""
@@ -214,6 +219,8 @@ def mfa_singapore() -> Iterator[dict]:
 
 
 def kcna() -> Iterator[dict]:
+    """One document per English story, keyed by its row in the year's R data frame; the stories' ", ,"
+    paragraph marks become blank lines."""
     import tempfile
 
     import pyreadr
@@ -247,6 +254,7 @@ _RESIST_ITEM = re.compile(r"name: '((?:[^'\\]|\\.)*)',.*?date: '([^']*)',.*?text
 
 
 def resistinua() -> Iterator[dict]:
+    """One document per address in the English message files (the test set's held-out source)."""
     for path in ("docs/content/messages-en.js", "docs/content/messages-2-en.js", "docs/content/messages-3-en.js"):
         raw = show("resistinua", path).decode("utf-8")
         for i, m in enumerate(_RESIST_ITEM.finditer(raw)):
