@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def classifier() -> ClaimClassifier:
-    return ClaimClassifier.load()
+    """The shipped model, or the folder named by CLAIMS_TEST_MODEL (to run the suite's floors on a candidate)."""
+    return ClaimClassifier.load(os.environ.get("CLAIMS_TEST_MODEL") or None)
 
 
 @pytest.fixture(scope="session")
