@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from classifier.rulebook.book import load_rulebook
 from classifier.rulebook.check import check_examples
 from classifier.rulebook.matcher import WORDS, RuleMatcher
 from classifier.text.segment import split_sentences
+
+from .conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +59,42 @@ def test_guard_reach_ends_at_the_clause_break(matcher):
     assert "accusation.performative" in {h.rule_id for h in hits}
 
 
-def test_every_rule_firing_on_the_seed_also_fires_on_the_corpus(seed_text, corpus_rows, matcher):
-    """No rule exists for a seed sentence alone."""
+#: A rule that fires on a seed sentence must be right on at least this many corpus sentences (synthetic
+#: or real) of its own label. The seed is a fixture, not a criterion: some rules were written after looking
+#: at it (``warning.universal_negative``, right on 4 of the 7 it fires on), but none for it alone.
+#: The weakest today is ``warning.no_shield``, right on both of the 2 corpus sentences it fires on.
+SEED_RULE_MIN_SUPPORT = 2
+
+
+def test_every_rule_firing_on_the_seed_is_right_on_corpus_sentences_of_its_label(seed_text, corpus_rows, matcher):
+    """No rule exists for a seed sentence alone: each one also labels corpus sentences correctly."""
     seed_rules = {
-        hit.rule_id for span in split_sentences(seed_text) for hit in matcher.hits(seed_text[span.start : span.end])
+        hit.rule_id: hit.label
+        for span in split_sentences(seed_text)
+        for hit in matcher.hits(seed_text[span.start : span.end])
     }
-    corpus_rules = {hit.rule_id for row in corpus_rows for hit in matcher.hits(row["text"])}
-    assert seed_rules - corpus_rules == set()
+    support = dict.fromkeys(seed_rules, 0)
+    for row in corpus_rows:
+        for rule_id in {hit.rule_id for hit in matcher.hits(row["text"])} & seed_rules.keys():
+            support[rule_id] += row["label"] == seed_rules[rule_id]
+    assert len(seed_rules) >= 20, seed_rules
+    weak = {rule_id: n for rule_id, n in support.items() if n < SEED_RULE_MIN_SUPPORT}
+    assert weak == {}, (
+        f"rules firing on the seed with fewer than {SEED_RULE_MIN_SUPPORT} corpus sentences of their label"
+    )
+
+
+def test_the_rule_written_after_the_seed_fires_as_the_accuracy_notes_say(corpus_rows, matcher):
+    """docs/accuracy.md quotes how often ``warning.universal_negative`` fires on the corpus; keep it current."""
+    text = " ".join((REPO / "docs" / "accuracy.md").read_text(encoding="utf-8").split())
+    quoted = re.search(r"`warning\.universal_negative`.*? fires on (\d+) corpus sentences \((\d+) warnings", text)
+    assert quoted, "docs/accuracy.md no longer quotes the rule's corpus count"
+    labels = [row["label"] for row in corpus_rows if "warning.universal_negative" in rule_ids(matcher, row["text"])]
+    assert (len(labels), labels.count("warning")) == (int(quoted[1]), int(quoted[2]))
+
+
+def rule_ids(matcher: RuleMatcher, sentence: str) -> set[str]:
+    return {hit.rule_id for hit in matcher.hits(sentence)}
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
