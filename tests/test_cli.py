@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from classifier import __version__
 from classifier.cli import app
+from classifier.labels import NONE_LABEL, OUTCOMES
+from classifier.training.data import load_labelled_file
 from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
 
 runner = CliRunner()
@@ -44,7 +48,10 @@ def test_label_seed_as_jsonl_gives_19_records_that_slice_the_text_and_match_the_
 
     api_labels = [p.label for p in ClaimClassifier.load().label_text(text)]
     assert [r["label"] for r in records] == api_labels  # the CLI adds nothing and loses nothing
-    assert len(read_jsonl(SEED_GOLD)) == len(records)
+    gold = read_jsonl(SEED_GOLD)
+    assert [(r["start"], r["end"], r["text"]) for r in records] == [(g["start"], g["end"], g["text"]) for g in gold]
+    agree = sum(r["label"] == g["label"] for r, g in zip(records, gold, strict=True))
+    assert agree >= 17, [(g["label"], r["label"]) for r, g in zip(records, gold, strict=True)]
 
 
 def test_text_option_and_modes():
@@ -66,10 +73,19 @@ def test_json_and_csv_formats():
     assert [r["label"] for r in table] == ["warning", ""] and "score_none" in table[0]
 
 
-def test_table_format_shows_labels_and_a_summary():
-    result = invoke("label", "--text", "We warn them of grave consequences.", "--format", "table")
+@pytest.mark.parametrize(
+    ("text", "label", "shown"),
+    [("We warn them of grave consequences.", "warning", "warning"), ("The talks ended on Monday.", None, "(none)")],
+)
+def test_table_format_shows_labels_and_a_summary(text, label, shown):
+    """The row shows the sentence's own label, and the summary counts it once and every other label zero."""
+    result = invoke("label", "--text", text, "--format", "table")
     assert result.exit_code == 0
-    assert "warning" in result.stdout and "legal claim" in result.stdout  # summary lists every label
+    rows = re.findall(r"^│ (\d+) │ (\S+) +│", result.stdout, flags=re.MULTILINE)
+    assert rows == [("0", shown)]
+    counts = dict(re.findall(r"^ *([a-z][a-z ]*?) +█* *(\d+)$", result.stdout, flags=re.MULTILINE))
+    display = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
+    assert counts == {display[o]: ("1" if o == (label or NONE_LABEL) else "0") for o in OUTCOMES}
 
 
 def test_stdin_and_force_label_and_min_confidence():
@@ -210,11 +226,21 @@ def test_evaluate_reports_coverage_and_accuracy_by_confidence(classifier):
     assert "keeping only labels at or above a confidence" in invoke("evaluate").stdout
 
 
-def test_export_writes_a_joblib_pipeline(tmp_path):
+def test_export_writes_a_joblib_pipeline_that_predicts_as_the_model_does(tmp_path, classifier):
+    """The exported pipeline is the text model: same probabilities as the API's model mode."""
+    import joblib
+
     out = tmp_path / "pipe.joblib"
     result = invoke("export", "--format", "joblib", "--out", str(out))
     assert result.exit_code == 0 and out.is_file()
     assert invoke("export", "--out", str(out)).exit_code == 3  # exists, no --force
+    pipeline = joblib.load(out)
+    texts = [e.text for e in load_labelled_file(DEVTEST)[:60]]
+    expected = [[p.scores[o] for o in OUTCOMES] for p in classifier.label_sentences(texts, mode="model")]
+    assert list(pipeline.classes_) == list(OUTCOMES)
+    assert pipeline.predict_proba(texts) == pytest.approx(np.array(expected), abs=1e-9)
+    api_labels = [p.label or NONE_LABEL for p in classifier.label_sentences(texts, mode="model")]
+    assert list(pipeline.predict(texts)) == api_labels
 
 
 def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
