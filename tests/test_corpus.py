@@ -19,14 +19,33 @@ def corpus():
     return load_corpus()
 
 
-def test_size_and_balance(corpus):
-    counts = Counter(e.label for e in corpus)
-    assert len(corpus) >= 1500
-    assert all(counts[label] >= 220 for label in CLAIM_LABELS), counts
-    assert counts["none"] >= 200
-    assert len({e.doc for e in corpus}) >= 200
-    assert len({e.party for e in corpus}) >= 60
-    assert len({e.topic for e in corpus}) >= 25
+#: Sizes of the shipped corpus when this test was last raised (training/README.md, "Counts"): whole
+#: corpus, then the synthetic parts alone. Like accuracy floors they move up, never down, so a part
+#: or a label lost in a reorganisation fails here. The corpus issue asked for at least 1,500
+#: sentences, 220 per claim label, 200 statements, 60 parties and 25 topics; these are well above.
+SIZE_FLOORS = {
+    "all": {"sentences": 9031, "statements": 1994, "parties": 372, "topics": 101},
+    "synthetic": {"sentences": 5226, "statements": 694, "parties": 314, "topics": 100},
+}
+LABEL_FLOORS = {
+    "all": {"none": 2654, "accusation": 1509, "legal_claim": 1085, "demand": 1417, "warning": 1018, "assurance": 1348},
+    "synthetic": {"none": 877, "accusation": 892, "legal_claim": 857, "demand": 861, "warning": 859, "assurance": 880},
+}
+
+
+@pytest.mark.parametrize("part", ["all", "synthetic"])
+def test_size_and_balance(corpus, part):
+    examples = [e for e in corpus if part == "all" or e.synthetic]
+    counts = Counter(e.label for e in examples)
+    sizes = {
+        "sentences": len(examples),
+        "statements": len({e.doc for e in examples}),
+        "parties": len({e.party for e in examples}),
+        "topics": len({e.topic for e in examples}),
+    }
+    assert all(sizes[key] >= floor for key, floor in SIZE_FLOORS[part].items()), sizes
+    assert all(counts[label] >= floor for label, floor in LABEL_FLOORS[part].items()), counts
+    assert set(counts) == set(OUTCOMES) and min(counts[label] for label in CLAIM_LABELS) >= 220
 
 
 def test_corpus_passes_validation(corpus):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
@@ -11,7 +13,7 @@ from classifier import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
 from classifier.rulebook.matcher import RuleMatcher
 from classifier.rulebook.stats import rule_stats
-from tests.conftest import SEED_TEXT
+from tests.conftest import REPO, SEED_TEXT
 
 runner = CliRunner()
 
@@ -151,11 +153,23 @@ def test_suggest_writes_ranked_jsonl_ready_to_label(tmp_path):
     assert all(r["label"] == "" and r["suggested_label"] and r["text"] for r in rows)
 
 
-def test_corpus_counts():
+def test_corpus_counts_match_the_files_and_the_training_readme(corpus_rows):
+    """The counts are the corpus files' own (counted here from the raw rows), and training/README.md
+    quotes the command's output as it is today."""
     result = cli("corpus", "--by", "label")
     assert result.exit_code == 0
-    first = result.stdout.splitlines()[0]
-    assert "sentences" in first and "parties" in first
+    first, *rest = result.stdout.splitlines()
+    header = re.fullmatch(r"(\d+) sentences, (\d+) statements, (\d+) parties, (\d+) topics", first)
+    assert header, first
+    assert int(header[1]) == len(corpus_rows)
+    assert int(header[2]) == len({row["doc"] for row in corpus_rows})
+    assert int(header[3]) == len({row["party"] for row in corpus_rows})
+    printed = {label: int(n) for n, label in (line.split() for line in rest if line.strip())}
+    assert printed == Counter(row["label"] for row in corpus_rows)
+    readme = (REPO / "training" / "README.md").read_text(encoding="utf-8")
+    assert f"$ claims corpus --by label\n{result.stdout}```" in readme
+    quoted = re.findall(r"shipped corpus \(([\d,]+) sentences\)", (REPO / "README.md").read_text(encoding="utf-8"))
+    assert quoted and {int(q.replace(",", "")) for q in quoted} == {len(corpus_rows)}
 
 
 def test_suggest_names_a_malformed_or_missing_jsonl(tmp_path):
