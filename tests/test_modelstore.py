@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import pickle
 import shutil
@@ -10,7 +12,29 @@ import numpy as np
 import pytest
 
 from classifier import ClaimClassifier, ModelError
-from classifier.textmodel.folder import ARRAYS, METADATA, VOCABULARY, default_model_dir, load_model, save_model
+from classifier.labels import OUTCOMES
+from classifier.rulebook.book import load_rulebook
+from classifier.text.places import places_digest
+from classifier.textmodel.folder import (
+    ARRAYS,
+    METADATA,
+    VOCABULARY,
+    default_model_dir,
+    file_sha256,
+    load_model,
+    save_model,
+)
+from classifier.textmodel.protocol import FORMAT_VERSION
+from classifier.training.data import (
+    data_sha256,
+    load_corpus,
+    load_labelled_file,
+    pointer_source_files,
+    shipped_corpus_files,
+    shipped_devtest_file,
+)
+from classifier.training.evaluate import evaluate
+from classifier.training.settings import TrainSettings
 
 
 @pytest.fixture
@@ -21,20 +45,30 @@ def model_copy(tmp_path):
 
 
 def test_shipped_model_loads_and_records_its_provenance():
+    """The metadata describes this model truthfully: the rules, place list, settings, data and
+    dev-test figures it records are the ones a rebuild would use and the ones it measures."""
     model = load_model()
-    for key in (
-        "format_version",
-        "labels",
-        "files",
-        "training_data_sha256",
-        "rules_sha256",
-        "sklearn_version",
-        "package_version",
-        "trained_at",
-        "evaluation",
-        "features",
-    ):
-        assert key in model.metadata
+    metadata = model.metadata
+    assert metadata["format_version"] == FORMAT_VERSION and metadata["labels"] == list(OUTCOMES)
+    assert {VOCABULARY, ARRAYS} <= set(metadata["files"])
+    assert metadata["files"] == {name: file_sha256(default_model_dir() / name) for name in metadata["files"]}
+    assert metadata["rules_sha256"] == load_rulebook().digest
+    as_json = json.loads(json.dumps({"settings": dataclasses.asdict(TrainSettings())}))
+    assert metadata["settings"] == as_json["settings"]  # the shipped model was built with the defaults
+    assert metadata["features"] == json.loads(json.dumps({"blocks": TrainSettings().block_settings()}))
+    assert all(block["places_sha256"] == places_digest() for block in metadata["features"]["blocks"])
+    assert dt.datetime.fromisoformat(metadata["trained_at"]) <= dt.datetime.now(dt.UTC)
+    recorded = metadata["evaluation"]["devtest"]
+    measured = evaluate(ClaimClassifier(model, load_rulebook()), load_labelled_file(shipped_devtest_file()))
+    for mode, figures in measured.items():
+        assert recorded[mode]["macro_f1"] == pytest.approx(figures.macro_f1, abs=5e-5), mode
+        assert recorded[mode]["support"] == 386
+    rebuilt, missing = pointer_source_files()
+    if not missing:  # the pointer-only sources' text is rebuilt, so the training data can be digested
+        examples = load_corpus([*shipped_corpus_files(), *rebuilt])
+        assert metadata["training_data_sha256"] == data_sha256(examples)
+        assert metadata["training_examples"] == len(examples)
+        assert metadata["label_counts"] == {label: sum(e.label == label for e in examples) for label in OUTCOMES}
 
 
 def test_save_then_load_round_trips(tmp_path):
