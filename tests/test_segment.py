@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from classifier.text import segment
 from classifier.text.segment import split_sentences
 
 
@@ -71,3 +74,41 @@ def test_long_text_without_punctuation_is_one_sentence():
     text = "word " * 200_000
     spans = split_sentences(text)
     assert len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(text) - 1
+
+
+class _CountingPattern:
+    """A compiled expression that adds up the characters each call may look at."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.chars = pattern, 0
+
+    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        found = self.pattern.match(text, pos, endpos)
+        self.chars += (found.end() if found else pos) - pos + 1
+        return found
+
+    def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        self.chars += endpos - pos
+        return self.pattern.search(text, pos, endpos)
+
+
+def _work(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
+    """Characters the splitter's per-boundary checks look at (the block and terminal scans are single
+    passes of the regex engine over the text)."""
+    following = _CountingPattern(segment._NEXT_TOKEN)
+    before = _CountingPattern(segment._WORD_BEFORE)
+    monkeypatch.setattr(segment, "_NEXT_TOKEN", following)
+    monkeypatch.setattr(segment, "_WORD_BEFORE", before)
+    split_sentences(text)
+    return following.chars + before.chars
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["The envoy spoke. ", "Mr. Smith arrived at 5 p.m. Talks ended. ", "See Art. 51. It applies. ", "a. " * 3 + "\n"],
+)
+def test_splitting_work_grows_linearly_with_the_text(monkeypatch, unit):
+    """Doubling the text doubles the characters examined around each candidate boundary: nothing
+    looks back or ahead further than one token, so time is linear in the length of the text."""
+    small, large = _work(monkeypatch, unit * 2_000), _work(monkeypatch, unit * 4_000)
+    assert small > 0 and 1.9 <= large / small <= 2.1, (small, large)

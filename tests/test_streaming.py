@@ -39,6 +39,32 @@ def test_text_without_paragraph_breaks_is_cut_between_sentences(monkeypatch):
     assert spans_by_pieces(text.encode("utf-8")) == [(s.start, s.end) for s in split_sentences(text)]
 
 
+@pytest.mark.parametrize("unit", ["word ", "Word word. ", "Word word.\n\n"])
+def test_reading_work_grows_linearly_with_the_input(monkeypatch, unit):
+    """Where to cut a piece is looked for in the buffer after each read; the characters looked at
+    must double, not quadruple, when the input doubles, also when no sentence ends (the buffer is
+    then cut at HARD_LIMIT rather than rescanned for ever)."""
+    monkeypatch.setattr(streaming, "PIECE_CHARS", 2000)
+    monkeypatch.setattr(streaming, "_READ_BYTES", 1000)
+    monkeypatch.setattr(streaming, "HARD_LIMIT", 8000)
+    scanned = []
+    cut_point = streaming._cut_point
+
+    def counting(buffer: str) -> int | None:
+        scanned.append(len(buffer))
+        return cut_point(buffer)
+
+    monkeypatch.setattr(streaming, "_cut_point", counting)
+    work = []
+    for repeats in (20_000, 40_000):
+        scanned.clear()
+        pieces = list(streaming.iter_pieces(io.BytesIO((unit * repeats).encode()), "test"))
+        assert "".join(piece for _, piece in pieces) == unit * repeats
+        assert max(len(piece) for _, piece in pieces) <= 8000 + 1000
+        work.append(sum(scanned))
+    assert work[0] > 0 and 1.9 <= work[1] / work[0] <= 2.1, work
+
+
 def test_one_megabyte_sentence_without_punctuation(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("word " * 210_000, encoding="utf-8")
