@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 
 import pytest
 from typer.testing import CliRunner
@@ -139,3 +140,37 @@ def test_a_model_is_refused_when_the_place_list_has_changed(monkeypatch):
         monkeypatch.undo()
         places.places_digest.cache_clear()
     assert load_model().metadata["features"]["blocks"][0]["places_sha256"] == places.places_digest()
+
+
+class _CountingSink(io.TextIOBase):
+    """Standard output that counts the records written and keeps none of them."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+
+    def write(self, text: str) -> int:
+        self.lines += text.count("\n")
+        return len(text)
+
+
+def test_labelling_a_large_file_holds_a_piece_at_a_time(monkeypatch, tmp_path, classifier, seed_text):
+    """Memory stays bounded: labelling an input four times larger allocates no more at its peak
+    (counted with tracemalloc), because the file is read, labelled and written piece by piece."""
+    monkeypatch.setattr(streaming, "PIECE_CHARS", 8000)
+    monkeypatch.setattr(streaming, "_READ_BYTES", 4000)
+    monkeypatch.setattr(streaming, "HARD_LIMIT", 64000)
+    options = {"mode": "hybrid", "min_confidence": 0.0, "force_label": False}
+    peaks = []
+    for copies in (2, 20, 80):  # the first only warms up lazy imports and caches
+        path = tmp_path / f"statements-{copies}.txt"
+        path.write_text("\n\n".join([seed_text] * copies), encoding="utf-8")
+        sink = _CountingSink()
+        monkeypatch.setattr(label_command.sys, "stdout", sink)
+        tracemalloc.start()
+        try:
+            label_command._stream_records(classifier, [str(path)], None, False, options, "jsonl")
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert sink.lines == 19 * copies
+    assert peaks[2] <= 1.2 * peaks[1], peaks
