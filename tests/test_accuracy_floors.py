@@ -15,6 +15,7 @@ so these floors, against another model, e.g. a candidate before it ships.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,10 +27,10 @@ from classifier import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
 from classifier.textmodel.folder import load_model, save_model
 from classifier.training.data import Example, load_labelled_file, realtest_files
-from classifier.training.evaluate import evaluate
+from classifier.training.evaluate import evaluate, evaluate_by
 from classifier.training.metrics import Figures
 
-from .conftest import DEVTEST, FIRST_PERSON, TOPIC_SHIFT
+from .conftest import DEVTEST, FIRST_PERSON, REPO, TOPIC_SHIFT
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,35 @@ def test_a_model_with_damaged_arrays_fails_the_floors(tmp_path):
     damaged = ClaimClassifier(load_model(folder), load_rulebook())
     problems = below_floor(damaged)
     assert [p.split(" set:")[0] for p in problems if "below its floor" in p] == [f.name for f in FLOORS], problems
+
+
+def _readme_rows() -> dict[str, list[str]]:
+    """README table rows, by their first cell: the remaining cells with bold marks removed."""
+    rows = {}
+    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| ") and line.endswith(" |"):
+            cells = [cell.strip().strip("*") for cell in line.strip("|").split("|")]
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def _rounded(figures: dict[str, Figures]) -> list[str]:
+    return [f"{figures[mode].macro_f1:.3f}" for mode in ("rules", "model", "hybrid")]
+
+
+def test_the_readme_accuracy_tables_are_todays_figures(classifier):
+    """The README quotes rules, model and hybrid macro-F1 for each set; they re-measure as printed."""
+    rows = _readme_rows()
+    quoted = {
+        "dev-test": rows["independent dev-test set (386 sentences by another writer)"],
+        "first-person": rows["first-person target set (120 sentences)"],
+        "topic-shift": rows["topic-shift target set (120 sentences)"],
+        "real-text test": rows["both parts"][1:],
+    }
+    for floor in FLOORS:
+        assert quoted[floor.name] == _rounded(evaluate(classifier, _examples(floor))), floor.name
+    pooled, by_source = evaluate_by(classifier, _examples(FLOORS[-1]), "source")
+    assert rows["both parts"][0] == str(pooled["hybrid"].support)
+    per_source = {str(figures["hybrid"].support): _rounded(figures) for figures in by_source.values()}
+    readme_sources = {cells[0]: cells[1:] for name, cells in rows.items() if re.search(r", \d{4}(-\d{4})?$", name)}
+    assert readme_sources == per_source
