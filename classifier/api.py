@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,8 @@ class ClaimClassifier:
         ``rules`` adds user rule files or folders on top of the shipped ones
         (same id: replaces; ``enabled = false``: disables).
         """
+        if isinstance(rules, str | Path):  # one file or folder, not a sequence of characters
+            rules = [rules]
         return cls(load_model(model_dir), load_rulebook(list(rules), include_shipped=shipped_rules))
 
     @property
@@ -73,24 +75,24 @@ class ClaimClassifier:
 
     def label_sentences(
         self,
-        sentences: Sequence[str],
+        sentences: Iterable[str],
         *,
         mode: str = "hybrid",
         min_confidence: float = 0.0,
         force_label: bool = False,
     ) -> list[Prediction]:
-        """Label already-split sentences; each result's offsets span its own sentence."""
-        if isinstance(sentences, str) or not all(isinstance(s, str) for s in sentences):
-            raise InputError("label_sentences expects a list of str")
-        return self._label(list(sentences), [(0, len(s)) for s in sentences], mode, min_confidence, force_label)
+        """Label already-split sentences (any iterable, read once); one result per sentence, in order,
+        each result's offsets spanning its own sentence."""
+        items = sentence_list(sentences, "label_sentences")
+        return self._label(items, [(0, len(s)) for s in items], mode, min_confidence, force_label)
 
-    def scores(self, sentences: Sequence[str], *, mode: str = "hybrid") -> np.ndarray:
+    def scores(self, sentences: Iterable[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
-        return self.scorer.score(sentences, (check_mode(mode),)).by_mode[mode]
+        return self.scorer.score(sentence_list(sentences, "scores"), (check_mode(mode),)).by_mode[mode]
 
-    def scores_by_mode(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
+    def scores_by_mode(self, sentences: Iterable[str]) -> dict[str, np.ndarray]:
         """Score matrices of all three modes, matching the rules and scoring the model once."""
-        return self.scorer.score(sentences).by_mode
+        return self.scorer.score(sentence_list(sentences, "scores_by_mode")).by_mode
 
     def explain(self, sentence: str) -> Explanation:
         """Why the hybrid gives ``sentence`` its label: rule hits, model features, the combination."""
@@ -127,3 +129,15 @@ class ClaimClassifier:
             )
             for row, sentence in enumerate(sentences)
         ]
+
+
+def sentence_list(sentences: Iterable[str], caller: str) -> list[str]:
+    """The sentences as a list, read once: a generator or iterator is labelled, not silently consumed
+    by a type check. A lone string, a non-iterable or a non-str item is an InputError naming it."""
+    if isinstance(sentences, str | bytes) or not isinstance(sentences, Iterable):
+        raise InputError(f"{caller} expects an iterable of str (a list of sentences), got {type(sentences).__name__}")
+    items = list(sentences)
+    for position, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InputError(f"{caller} expects str sentences; item {position} is {type(item).__name__}")
+    return items

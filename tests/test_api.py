@@ -122,3 +122,32 @@ def _label_one(job: tuple[ClaimClassifier, str]) -> str | None:
 
 def test_predictions_are_prediction_objects(classifier):
     assert all(isinstance(p, Prediction) for p in classifier.label_text("We warn. We urge."))
+
+
+def test_any_iterable_of_sentences_is_labelled_once_and_in_full(classifier):
+    """A generator or iterator used to come back as [] (the type check consumed it)."""
+    sentences = ["We urge both sides to stop firing.", "The meeting was held on Monday.", "They shelled the town."]
+    expected = [p.label for p in classifier.label_sentences(list(sentences))]
+    for given in (iter(sentences), (s for s in sentences), tuple(sentences)):
+        predictions = classifier.label_sentences(given)
+        assert [p.text for p in predictions] == sentences
+        assert [p.label for p in predictions] == expected
+    assert classifier.scores(s for s in sentences).shape == (3, 6)
+    assert set(classifier.scores_by_mode(iter(sentences))) == {"hybrid", "rules", "model"}
+
+
+@pytest.mark.parametrize("bad", [None, 123, "one string", b"bytes", ["ok", 7]])
+def test_non_sentence_input_is_the_package_error(classifier, bad):
+    with pytest.raises(InputError, match="label_sentences expects"):
+        classifier.label_sentences(bad)
+
+
+def test_rules_given_as_one_path_are_one_rule_file(tmp_path):
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text(
+        '[[rule]]\nid = "demand.mine"\nlabel = "demand"\nweight = 2.0\ndescription = "A test rule."\n'
+        'patterns = ["we beseech"]\nmatch = ["We beseech the parties to talk."]\nnot_match = ["We talked."]\n'
+    )
+    for given in (str(rule_file), rule_file):
+        clf = ClaimClassifier.load(rules=given)
+        assert "demand.mine" in {rule.id for rule in clf.rulebook.rules}
