@@ -120,6 +120,35 @@ def test_newer_format_is_refused_with_advice(model_copy):
         load_model(model_copy)
 
 
+def test_edited_feature_settings_in_metadata_are_refused(model_copy):
+    """Editing metadata.json's feature settings used to load and change confidences (0.93 to 0.54)."""
+    metadata = json.loads((model_copy / METADATA).read_text())
+    metadata["features"]["blocks"][0]["sublinear_tf"] = not metadata["features"]["blocks"][0]["sublinear_tf"]
+    (model_copy / METADATA).write_text(json.dumps(metadata, indent=2))
+    with pytest.raises(ModelError, match=r"metadata\.json: checksum mismatch"):
+        load_model(model_copy)
+
+
+def test_metadata_checksum_ignores_layout_but_not_values(model_copy):
+    metadata = json.loads((model_copy / METADATA).read_text())
+    (model_copy / METADATA).write_text(json.dumps(dict(reversed(list(metadata.items())))))  # same content
+    load_model(model_copy)
+    metadata["trained_at"] = "1999-01-01T00:00:00+00:00"
+    (model_copy / METADATA).write_text(json.dumps(metadata))
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        load_model(model_copy)
+
+
+def test_a_folder_of_the_unchecked_format_1_is_refused_with_advice(model_copy):
+    """Accepting format 1 would let an edited metadata.json pass by claiming the older format."""
+    metadata = json.loads((model_copy / METADATA).read_text())
+    metadata["format_version"] = 1
+    del metadata["metadata_sha256"]
+    (model_copy / METADATA).write_text(json.dumps(metadata))
+    with pytest.raises(ModelError, match="retrain"):
+        load_model(model_copy)
+
+
 class Boom:
     def __reduce__(self):
         return (exec, ("import pathlib; pathlib.Path('PWNED').write_text('x')",))
@@ -132,9 +161,10 @@ def test_pickled_arrays_are_refused_without_running_them(model_copy, tmp_path, m
     with (model_copy / ARRAYS).open("wb") as handle:
         np.savez(handle, **arrays)
     metadata = json.loads((model_copy / METADATA).read_text())
-    from classifier.textmodel.folder import file_sha256
+    from classifier.textmodel.folder import METADATA_DIGEST, file_sha256, metadata_digest
 
-    metadata["files"][ARRAYS] = file_sha256(model_copy / ARRAYS)  # even with a matching checksum
+    metadata["files"][ARRAYS] = file_sha256(model_copy / ARRAYS)  # even with matching checksums
+    metadata[METADATA_DIGEST] = metadata_digest(metadata)
     (model_copy / METADATA).write_text(json.dumps(metadata))
     with pytest.raises(ModelError, match="plain arrays"):
         load_model(model_copy)

@@ -7,10 +7,11 @@ A model directory holds plain data only:
   hybrid combiner's (read with ``allow_pickle=False``);
 * ``metadata.json``: format version, labels, feature settings, versions,
   SHA-256 of the training data, rules and every file, training date and the
-  evaluation figures.
+  evaluation figures, and the SHA-256 of its own content (``metadata_sha256``,
+  computed over the rest of it), since its feature settings change scores too.
 
-Loading verifies the format version, the label set and each file's SHA-256
-before anything is used, so a truncated, corrupted or substituted file is
+Loading verifies the format version, the metadata's own SHA-256, the label
+set and each file's SHA-256 before anything is used, so a truncated, corrupted or substituted file is
 refused with a message that says what to do. Nothing in a model directory can
 run code.
 """
@@ -38,6 +39,8 @@ from .protocol import FORMAT_VERSION
 METADATA = "metadata.json"
 VOCABULARY = "vocabulary.json"
 ARRAYS = "arrays.npz"
+#: The metadata key holding the SHA-256 of the rest of the metadata (format version 2 on).
+METADATA_DIGEST = "metadata_sha256"
 _ARRAY_NAMES = ("idf", "text_coef", "text_intercept", "combiner_coef", "combiner_intercept")
 _CODE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".py", ".pyc", ".so", ".dill")
 
@@ -116,6 +119,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def metadata_digest(metadata: dict[str, Any]) -> str:
+    """SHA-256 of the metadata without its own digest, in one canonical JSON spelling (key order and
+    white space do not matter; any changed value does)."""
+    content = {key: value for key, value in metadata.items() if key != METADATA_DIGEST}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str]) -> None:
     blocks = [block.terms for block in model.features.blocks]
     (folder / VOCABULARY).write_text(json.dumps({"blocks": blocks}, ensure_ascii=False), encoding="utf-8")
@@ -137,6 +148,7 @@ def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str])
     metadata["combiner_features"] = list(model.combiner_names)
     names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
     metadata["files"] = {name: file_sha256(folder / name) for name in names}
+    metadata[METADATA_DIGEST] = metadata_digest(metadata)
     (folder / METADATA).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -161,6 +173,16 @@ def _read_metadata(path: Path) -> dict[str, Any]:
         raise ModelError(
             f"{path}: model format {version} is newer than this claim-classifier reads "
             f"({FORMAT_VERSION}); upgrade the package"
+        )
+    if version < FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model format {version} predates the checksum of metadata.json; retrain the model "
+            "with this version of claim-classifier (claims train)"
+        )
+    if metadata.get(METADATA_DIGEST) != metadata_digest(metadata):
+        raise ModelError(
+            f"{path / METADATA}: checksum mismatch; the metadata was changed or corrupted, "
+            "retrain or reinstall the model"
         )
     if metadata.get("labels") != list(OUTCOMES):
         raise ModelError(f"{path}: the model's labels {metadata.get('labels')} are not {list(OUTCOMES)}")

@@ -29,5 +29,7 @@ How to change it:
 
 from __future__ import annotations
 
-#: The layout this code writes; it reads this and every older version still listed as supported.
-FORMAT_VERSION = 1
+#: The layout this code writes and the only one it reads. Version 2 added ``metadata_sha256``
+#: (the metadata's own checksum); version 1 folders are refused with advice to retrain, because
+#: reading them would let an edited metadata.json pass as an older, unchecked folder.
+FORMAT_VERSION = 2
