@@ -182,3 +182,17 @@ def test_a_pickle_file_in_the_directory_is_refused(model_copy, tmp_path, monkeyp
 def test_not_a_directory(tmp_path):
     with pytest.raises(ModelError, match="no such model directory"):
         load_model(tmp_path / "absent")
+
+
+def test_a_checkouts_model_folder_is_protected_as_well_as_the_installed_one(tmp_path):
+    """With the package installed from a wheel, the repository's classifier/models/default is another
+    path; `claims train --out classifier/models/default --force` used to replace it."""
+    checkout = tmp_path / "repo" / "classifier"
+    (checkout / "models" / "default").mkdir(parents=True)
+    (checkout / "__init__.py").write_text("")
+    model = load_model()
+    with pytest.raises(ModelError, match="shipped default"):
+        save_model(model, checkout / "models" / "default", force=True)
+    assert list((checkout / "models" / "default").iterdir()) == []
+    # A folder merely named default elsewhere is the user's own.
+    save_model(model, tmp_path / "models" / "default")

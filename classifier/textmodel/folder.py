@@ -50,6 +50,17 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("classifier") / "models" / "default"))
 
 
+def is_shipped_model_dir(path: Path) -> bool:
+    """The installed package's default model, or the one in a checkout of the package (an installed
+    wheel's and the repository's copies live at different paths, and both are protected)."""
+    path = path.resolve()
+    package = path.parent.parent
+    in_a_package = package.name == "classifier" and (package / "__init__.py").is_file()
+    return path == default_model_dir().resolve() or (
+        path.name == "default" and path.parent.name == "models" and in_a_package
+    )
+
+
 def load_model(directory: str | Path | None = None) -> TextModel:
     """Load and verify a model directory (the shipped default when None)."""
     path = Path(directory) if directory is not None else default_model_dir()
@@ -88,7 +99,7 @@ def save_model(
     covered by the checksums.
     """
     target = Path(directory).resolve()
-    if target == default_model_dir().resolve() and not allow_default:
+    if is_shipped_model_dir(target) and not allow_default:
         raise ModelError(f"{target}: refusing to overwrite the shipped default model; choose another --out")
     refuse_to_replace(
         target, force=force, error=ModelError, advice="choose another --out or pass --force to replace it"
