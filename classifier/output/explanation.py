@@ -13,12 +13,13 @@ from rich.text import Text
 from ..explain import Contribution, Explanation
 from ..labels import DISPLAY_NAMES
 from .palette import LABEL_COLOURS
+from .visible import visible
 
 
 def print_explanation(explanation: Explanation, console: Any = None) -> None:
     console = console or Console()
     shown = explanation.label or "none"
-    sentence = Text(explanation.sentence)
+    sentence = Text(visible(explanation.sentence))
     for hit in explanation.rule_hits:
         sentence.stylize(f"bold underline {LABEL_COLOURS[hit.label]}", hit.start, hit.end)
     console.print(sentence)
@@ -30,9 +31,11 @@ def print_explanation(explanation: Explanation, console: Any = None) -> None:
     for column in ("rule", "label", "weight", "matched"):
         hits.add_column(column)
     for hit in explanation.rule_hits:
-        hits.add_row(escape(hit.rule_id), hit.label, f"{hit.weight:g}", escape(f"{hit.text!r} [{hit.start}:{hit.end}]"))
+        where = escape(f"{visible(hit.text)!r} [{hit.start}:{hit.end}]")
+        hits.add_row(escape(hit.rule_id), hit.label, f"{hit.weight:g}", where)
     for guard, start, end in explanation.guards:
-        hits.add_row(escape(guard), "(guard)", "", escape(f"{explanation.sentence[start:end]!r} [{start}:{end}]"))
+        where = escape(f"{visible(explanation.sentence[start:end])!r} [{start}:{end}]")
+        hits.add_row(escape(guard), "(guard)", "", where)
     console.print(hits if explanation.rule_hits or explanation.guards else "no rule fired")
     for label, features in explanation.model_features.items():
         console.print(_contributions(f"model features for {DISPLAY_NAMES[label]}", features))

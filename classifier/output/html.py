@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..labels import DEFINITIONS, DISPLAY_NAMES, OUTCOMES
 from ..result import Prediction
 from .palette import LABEL_COLOURS
+from .visible import visible
 
 #: Text colour on each label's background, chosen for a contrast ratio of at least 4.5:1.
 _TEXT_ON = {
@@ -68,14 +69,15 @@ def _section(number: int, document: LabelledDocument) -> str:
     counts = Counter(p.label or "none" for p in document.predictions)
     pieces, cursor = [], 0
     for index, prediction in enumerate(document.predictions):
-        pieces.append(html.escape(document.text[cursor : prediction.start]))
+        pieces.append(html.escape(visible(document.text[cursor : prediction.start])))
         pieces.append(_sentence(number, index, prediction))
         cursor = prediction.end
-    pieces.append(html.escape(document.text[cursor:]))
+    pieces.append(html.escape(visible(document.text[cursor:])))
     body = "".join(pieces).strip()
     heading = f"doc-{number}"
+    name = html.escape(visible(document.name))
     return (
-        f'<section class="doc" aria-labelledby="{heading}"><h2 id="{heading}">{html.escape(document.name)}</h2>'
+        f'<section class="doc" aria-labelledby="{heading}"><h2 id="{heading}">{name}</h2>'
         f'<div class="statement">{body}</div>{_chart(counts, heading)}</section>'
     )
 
@@ -84,14 +86,14 @@ def _sentence(number: int, index: int, prediction: Prediction) -> str:
     name = prediction.label or "none"
     shown = DISPLAY_NAMES[name] if prediction.label else "no claim"
     hits = "".join(
-        f"<li><code>{html.escape(hit.rule_id)}</code> matched \u201c{html.escape(hit.text)}\u201d</li>"
+        f"<li><code>{html.escape(hit.rule_id)}</code> matched \u201c{html.escape(visible(hit.text))}\u201d</li>"
         for hit in prediction.evidence
     )
     evidence = f"<ul>{hits}</ul>" if hits else "<p>no rule fired</p>"
     tip_id = f"tip-{number}-{index}"
     return (
         f'<span class="s l-{name}" tabindex="0" data-label="{name}" data-index="{index}" aria-describedby="{tip_id}">'
-        f"{html.escape(prediction.text)}"
+        f"{html.escape(visible(prediction.text))}"
         f'<span class="tip" role="tooltip" id="{tip_id}"><strong>{shown}</strong> '
         f"confidence {prediction.confidence:.2f} ({html.escape(prediction.source)}){evidence}</span></span>"
     )

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..rulebook.stats import RuleStats
+from .visible import visible
 
 
 def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_errors: bool, data_size: int) -> None:
@@ -41,4 +42,4 @@ def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_e
     if show_errors:
         for entry in stats:
             for gold, text in entry.errors:
-                console.print(Text(f"{entry.rule_id} fired on a {gold} sentence: ", style="bold") + Text(text))
+                console.print(Text(f"{entry.rule_id} fired on a {gold} sentence: ", style="bold") + Text(visible(text)))

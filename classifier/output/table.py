@@ -9,6 +9,7 @@ from typing import Any
 from ..labels import DISPLAY_NAMES, OUTCOMES
 from ..result import Prediction
 from .palette import LABEL_COLOURS
+from .visible import visible
 
 
 def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = None) -> None:
@@ -29,7 +30,7 @@ def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = N
         label_text = Text(DISPLAY_NAMES[name] if prediction.label else "(none)", style=f"bold {colour}")
         bar = "\u2588" * round(prediction.confidence * 5)
         confidence = Text(f"{prediction.confidence:.2f} ", style="bold").append(bar.ljust(5), style=colour)
-        sentence = Text(prediction.text)
+        sentence = Text(visible(prediction.text))
         for hit in prediction.evidence:
             sentence.stylize(f"underline {LABEL_COLOURS[hit.label]}", hit.start, hit.end)
         table.add_row(str(index), label_text, confidence, sentence)
