@@ -15,7 +15,7 @@ from classifier import __version__
 from classifier.cli import app
 from classifier.labels import NONE_LABEL, OUTCOMES
 from classifier.training.data import load_labelled_file
-from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
+from tests.conftest import DEVTEST, REPO, SEED_GOLD, SEED_TEXT, read_jsonl
 
 runner = CliRunner()
 
@@ -261,3 +261,47 @@ def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     result = invoke("export", "--out", "unused.joblib")
     assert result.exit_code == 7 and "claim-classifier[train]" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "{text}", "-o", "{blocked}/report.html"],
+        ["suggest", "{text}", "-o", "{blocked}/to_label.jsonl"],
+        ["export", "--format", "joblib", "--out", "{blocked}/model.joblib"],
+        pytest.param(["train", "--data", "{examples}", "--out", "{blocked}/model"], marks=pytest.mark.slow),
+    ],
+    ids=["report", "suggest", "export", "train"],
+)
+def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, command):
+    """An output under a path the system will not write (here: below a file) used to be an 'internal error'."""
+    pytest.importorskip("sklearn")
+    text = tmp_path / "statement.txt"
+    text.write_text("We urge both sides to talk. They shelled the town.")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    args = [a.format(text=text, blocked=blocked, examples=REPO / "fixtures" / "user_examples.jsonl") for a in command]
+    result = invoke(*args)
+    assert result.exit_code == 8, result.output
+    last = result.stderr.strip().splitlines()[-1]  # train says what it read first
+    assert last.startswith("claims: error: cannot read or write ") and str(blocked) in last
+    assert "internal error" not in result.stderr and "Traceback" not in result.output
+    assert blocked.read_text() == "not a folder"
+
+
+def test_a_full_disk_on_standard_output_is_an_io_error():
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "classifier", "label", "--text", "We urge calm.", "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert result.returncode == 8, result.stderr
+    assert result.stderr.strip() == "claims: error: input/output error: No space left on device"

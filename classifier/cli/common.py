@@ -63,6 +63,11 @@ def handles_errors(command: F) -> F:
                 raise typer.Exit(MISSING_EXTRA_EXIT) from None
             _error(f"internal error (ModuleNotFoundError: {exc}); please report it")
             raise typer.Exit(1) from None
+        except OSError as exc:  # a read-only folder, a full disk: the machine's answer, not a bug
+            reason = exc.strerror or str(exc)
+            where = f"cannot read or write {exc.filename}" if exc.filename else "input/output error"
+            _error(f"{where}: {reason}")
+            raise typer.Exit(IO_ERROR_EXIT) from None
         except Exception as exc:  # the promise is: never a traceback
             _error(f"internal error ({type(exc).__name__}: {exc}); please report it")
             raise typer.Exit(1) from None
@@ -73,6 +78,8 @@ def handles_errors(command: F) -> F:
 #: Modules of the optional 'train' extra, and the exit code when a command needs one that is missing.
 OPTIONAL_MODULES = frozenset({"sklearn", "datasets", "joblib", "pyarrow", "pandas", "threadpoolctl"})
 MISSING_EXTRA_EXIT = 7
+#: Exit code when the operating system refuses a read or write (permissions, a full disk).
+IO_ERROR_EXIT = 8
 
 
 def _error(message: str) -> None:
