@@ -94,3 +94,23 @@ def test_gaps_compile_to_bounded_repeats_of_disjoint_classes():
     gaps = re.findall(r"\(\?:\[\\W_\]\+\[\^\\W_\]\+.*?\)\{0,(\d+)\}", compiled.regex.pattern)
     assert gaps == ["8"], compiled.regex.pattern
     assert compiled.regex.search("a " * 50_000) is None
+
+
+def test_gaps_are_bounded_by_construction():
+    """Ten ..8 gaps ran past 60 s on one 125-word sentence and passed `rules check`: a pattern may now
+    leave at most MAX_PLACEMENTS ways to place its gaps and optional tokens (two ..8 gaps)."""
+    from classifier.rulebook.patterns import MAX_PLACEMENTS
+
+    assert MAX_PLACEMENTS == 9 * 9
+    compile_pattern("alpha ..8 beta ..8 gamma", {})  # 81: allowed
+    compile_pattern("alpha ..4 beta? ..3 gamma", {})  # 5 x 2 x 4 = 40: allowed
+    for costly, ways in (("a ..8 b ..8 c ..8 d", 729), ("alpha ..8 beta? ..8 gamma", 162)):
+        with pytest.raises(RuleError, match=f"leave {ways} ways"):
+            compile_pattern(costly, {})
+
+
+def test_a_gap_still_skips_hyphenated_and_apostrophised_words_whole():
+    pattern = compile_pattern("warned ..2 consequences", {})
+    assert pattern.regex.search("They warned of far-reaching consequences.")
+    assert pattern.regex.search("They warned o'brien's consequences.")
+    assert not pattern.regex.search("They warned of grave and lasting consequences.")  # three words

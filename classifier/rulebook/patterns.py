@@ -17,6 +17,12 @@ on word boundaries, with any run of non-word characters between two tokens:
 ``..3``            a gap of zero to three words (``...`` is ``..4``)
 =================  ==========================================================
 
+Matching cost is bounded by construction: a word inside a gap is matched
+whole (possessively: the engine never retries it at a shorter length), and a
+pattern may leave at most ``MAX_PLACEMENTS`` ways to place its gaps and
+optional tokens (two ``..8`` gaps: 9 x 9 = 81), so a search costs at most
+that many attempts at each position of the sentence: linear in its length.
+
 Every pattern also yields its *required words*: for each required literal
 token, the words one of which any match of it contains (for an alternative,
 the most selective word of each choice: "the council" needs "council"). A
@@ -38,6 +44,12 @@ _GAP = re.compile(r"^\.\.(\d+)$")
 _WORD = re.compile(r"^\w[\w'\u2019.\-]*$")
 _SEPARATOR = r"[\W_]+"
 _ANY_WORD = r"[^\W_]+(?:['\u2019\-][^\W_]+)*"
+#: A word inside a gap: each letter run matched whole (possessive), so a failed match backtracks
+#: only over how many hyphen or apostrophe pieces the word takes, never over its letters.
+_GAP_WORD = r"[^\W_]++(?:['\u2019\-][^\W_]++)*"
+#: The most ways a pattern may leave to place its gaps and optional tokens: the product over gaps
+#: of (size + 1), times 2 per optional token. The shipped rules need at most 20.
+MAX_PLACEMENTS = 81
 _NUMBER = r"(?:\d+(?:[.,/-]\d+)*(?:\(\w{1,4}\))?|[ivxlcdm]{1,7})"
 _SUFFIX = re.compile(r"^[a-z]{2,}$")
 # The start of a sentence, allowing opening quotes and brackets before the first word.
@@ -87,6 +99,8 @@ class _Token:
     #: sees them); None for wildcards, gaps and alternatives with a wildcard choice.
     words: frozenset[str] | None
     is_gap: bool = False
+    #: Ways this token can be placed: a gap ..k has k + 1, an optional token 2, any other 1.
+    placements: int = 1
 
 
 def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> CompiledPattern:
@@ -98,6 +112,14 @@ def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> Compiled
         raise RuleError(f"pattern {source!r} has no required word")
     if tokens[0].is_gap or tokens[-1].is_gap or tokens[0].optional:
         raise RuleError(f"pattern {source!r} may not start with an optional token or start or end with a gap")
+    placements = 1
+    for token in tokens:
+        placements *= token.placements * (2 if token.optional else 1)
+    if placements > MAX_PLACEMENTS:
+        raise RuleError(
+            f"pattern {source!r}: its gaps and optional tokens leave {placements} ways to place them, more than "
+            f"{MAX_PLACEMENTS} (two ..8 gaps); use fewer or shorter gaps, or split it into two patterns"
+        )
     body = _join(tokens) + r"(?![\w])"
     try:
         if anchored:
@@ -174,7 +196,7 @@ def _parse_token(raw: str, irregular: Mapping[str, list[str]], source: str) -> _
         size = int(gap.group(1))
         if not 1 <= size <= _MAX_GAP:
             raise RuleError(f"pattern {source!r}: gaps are ..1 to ..{_MAX_GAP}")
-        return _Token(f"(?:{_SEPARATOR}{_ANY_WORD}){{0,{size}}}", False, None, is_gap=True)
+        return _Token(f"(?:{_SEPARATOR}{_GAP_WORD}){{0,{size}}}", False, None, is_gap=True, placements=size + 1)
     if raw == "*":
         return _Token(_ANY_WORD, optional, None)
     if raw == "#":
