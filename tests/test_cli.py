@@ -15,7 +15,7 @@ from classifier import __version__
 from classifier.cli import app
 from classifier.labels import NONE_LABEL, OUTCOMES
 from classifier.training.data import load_labelled_file
-from tests.conftest import DEVTEST, REPO, SEED_GOLD, SEED_TEXT, read_jsonl
+from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
 
 runner = CliRunner()
 
@@ -269,9 +269,8 @@ def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
         ["report", "{text}", "-o", "{blocked}/report.html"],
         ["suggest", "{text}", "-o", "{blocked}/to_label.jsonl"],
         ["export", "--format", "joblib", "--out", "{blocked}/model.joblib"],
-        pytest.param(["train", "--data", "{examples}", "--out", "{blocked}/model"], marks=pytest.mark.slow),
     ],
-    ids=["report", "suggest", "export", "train"],
+    ids=["report", "suggest", "export"],
 )
 def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, command):
     """An output under a path the system will not write (here: below a file) used to be an 'internal error'."""
@@ -280,11 +279,10 @@ def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, com
     text.write_text("We urge both sides to talk. They shelled the town.")
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    args = [a.format(text=text, blocked=blocked, examples=REPO / "fixtures" / "user_examples.jsonl") for a in command]
+    args = [a.format(text=text, blocked=blocked) for a in command]
     result = invoke(*args)
     assert result.exit_code == 8, result.output
-    last = result.stderr.strip().splitlines()[-1]  # train says what it read first
-    assert last.startswith("claims: error: cannot read or write ") and str(blocked) in last
+    assert result.stderr.startswith("claims: error: cannot read or write ") and str(blocked) in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.output
     assert blocked.read_text() == "not a folder"
 
@@ -305,3 +303,27 @@ def test_a_full_disk_on_standard_output_is_an_io_error():
         )
     assert result.returncode == 8, result.stderr
     assert result.stderr.strip() == "claims: error: input/output error: No space left on device"
+
+
+@pytest.mark.parametrize(
+    ("out", "extra", "message"),
+    [
+        ("{blocked}/model", [], "is a file"),
+        ("{existing}", [], "already exists"),
+        ("{fresh}", ["--compare-with", "{absent}"], "no such model directory (--compare-with)"),
+    ],
+    ids=["below-a-file", "exists", "missing-baseline"],
+)
+def test_train_checks_its_destination_and_baseline_before_reading_or_fitting(tmp_path, out, extra, message):
+    """These were found only after the data was read and the model fitted, or (a missing --compare-with)
+    silently ignored."""
+    pytest.importorskip("sklearn")
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "existing").mkdir()
+    places = {"blocked": tmp_path / "a-file", "existing": tmp_path / "existing", "fresh": tmp_path / "new"}
+    places["absent"] = tmp_path / "absent"
+    args = [a.format(**places) for a in ["--out", out, *extra]]
+    result = invoke("train", "--data", str(tmp_path / "no-such-data.jsonl"), *args)
+    assert result.exit_code == 6, result.output
+    assert message in result.stderr and "labelled sentences" not in result.stderr  # nothing was read
+    assert not (tmp_path / "new").exists()

@@ -59,14 +59,19 @@ def train(
     """
     from rich.console import Console
 
+    from ..errors import ModelError
     from ..output.figures import print_training_result
     from ..rulebook.book import load_rulebook
+    from ..textmodel.folder import check_destination
     from ..training.run import gather_examples, load_baseline
     from ..training.run import train as run_training
     from ..training.settings import TrainSettings
 
     if no_base and not data:
         raise typer.BadParameter("--no-base needs at least one --data file", param_hint="--no-base")
+    check_destination(out, force=force)  # before minutes of fitting, not after
+    if compare_with is not None and not compare_with.is_dir():
+        raise ModelError(f"{compare_with}: no such model directory (--compare-with)")
     console = Console(stderr=True)
     rulebook = load_rulebook(rules or [])
     with console.status("reading and validating labelled data"):

@@ -83,6 +83,21 @@ def load_model(directory: str | Path | None = None) -> TextModel:
     return model
 
 
+def check_destination(directory: str | Path, *, force: bool = False, allow_default: bool = False) -> Path:
+    """Where a model may be written, checked before any work is done: not the shipped model, not an
+    existing folder without ``force``, not below a file. Returns the resolved path."""
+    target = Path(directory).resolve()
+    if is_shipped_model_dir(target) and not allow_default:
+        raise ModelError(f"{target}: refusing to overwrite the shipped default model; choose another --out")
+    refuse_to_replace(
+        target, force=force, error=ModelError, advice="choose another --out or pass --force to replace it"
+    )
+    blocker = next((parent for parent in target.parents if parent.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ModelError(f"{blocker}: is a file, so {target} cannot be created; choose another --out")
+    return target
+
+
 def save_model(
     model: TextModel,
     directory: str | Path,
@@ -98,12 +113,7 @@ def save_model(
     (name -> text, e.g. an evaluation report) are written beside the model and
     covered by the checksums.
     """
-    target = Path(directory).resolve()
-    if is_shipped_model_dir(target) and not allow_default:
-        raise ModelError(f"{target}: refusing to overwrite the shipped default model; choose another --out")
-    refuse_to_replace(
-        target, force=force, error=ModelError, advice="choose another --out or pass --force to replace it"
-    )
+    target = check_destination(directory, force=force, allow_default=allow_default)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a model folder is not
