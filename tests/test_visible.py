@@ -47,3 +47,17 @@ def test_the_report_shows_control_characters(classifier):
     page = render_report([LabelledDocument("evil\x1b[31m.txt", HOSTILE, classifier.label_text(HOSTILE))])
     assert not any(ch in page for ch in "\x1b\x07\x7f\x9b")
     assert "\u241b[2J" in page and "evil\u241b[31m.txt" in page
+
+
+def test_a_sentence_below_min_confidence_is_shown_unsure_not_as_a_confident_no_claim(classifier):
+    """It used to show as "(none) 0.77", like a sentence the model is sure carries no claim."""
+    text = "The talks were held in Geneva on Monday. We urge the parties to talk."
+    predictions = classifier.label_text(text, min_confidence=1.0)  # nothing reaches certainty
+    assert [p.label for p in predictions] == [None, None]
+    assert max(predictions[0].scores, key=predictions[0].scores.get) == "none"
+    assert max(predictions[1].scores, key=predictions[1].scores.get) == "demand"
+    out = io.StringIO()
+    print_table("t", predictions, console=Console(file=out, width=120))
+    rows = [line for line in out.getvalue().splitlines() if "Geneva" in line or "urge" in line]
+    assert "(none)" in rows[0] and "(unsure)" in rows[1]
+    assert out.getvalue().rstrip().splitlines()[-1].split() == ["(unsure)", "\u2588" * 30, "1"]

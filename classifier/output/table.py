@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..labels import DISPLAY_NAMES, OUTCOMES
+from ..labels import DISPLAY_NAMES, NONE_LABEL, OUTCOMES
 from ..result import Prediction
 from .palette import LABEL_COLOURS
 from .visible import visible
@@ -27,7 +27,10 @@ def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = N
     for index, prediction in enumerate(predictions):
         name = prediction.label or "none"
         colour = LABEL_COLOURS[name]
-        label_text = Text(DISPLAY_NAMES[name] if prediction.label else "(none)", style=f"bold {colour}")
+        if abstained(prediction):
+            label_text = Text("(unsure)", style="dim italic")
+        else:
+            label_text = Text(DISPLAY_NAMES[name] if prediction.label else "(none)", style=f"bold {colour}")
         bar = "\u2588" * round(prediction.confidence * 5)
         confidence = Text(f"{prediction.confidence:.2f} ", style="bold").append(bar.ljust(5), style=colour)
         sentence = Text(visible(prediction.text))
@@ -42,11 +45,19 @@ def print_summary(predictions: Sequence[Prediction], *, console: Any) -> None:
     """Counts per label as a horizontal bar chart."""
     from rich.text import Text
 
-    counts = Counter(p.label or "none" for p in predictions)
+    counts = Counter("unsure" if abstained(p) else p.label or "none" for p in predictions)
     widest = max(counts.values(), default=0)
-    for label in OUTCOMES:
-        count = counts.get(label, 0)
+    rows = [(DISPLAY_NAMES[label], LABEL_COLOURS[label], counts.get(label, 0)) for label in OUTCOMES]
+    if counts.get("unsure"):
+        rows.append(("(unsure)", "dim", counts["unsure"]))
+    for name, colour, count in rows:
         width = round(30 * count / widest) if widest else 0
-        line = Text(f"{DISPLAY_NAMES[label]:>12} ", style="bold")
-        line.append("\u2588" * width, style=LABEL_COLOURS[label]).append(f" {count}")
+        line = Text(f"{name:>12} ", style="bold")
+        line.append("\u2588" * width, style=colour).append(f" {count}")
         console.print(line)
+
+
+def abstained(prediction: Prediction) -> bool:
+    """Left unlabelled because its best claim label fell below --min-confidence, not because the
+    best outcome was "no claim": a reader should decide it, and it must not look like a confident none."""
+    return prediction.label is None and max(prediction.scores, key=prediction.scores.__getitem__) != NONE_LABEL
