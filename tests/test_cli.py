@@ -327,3 +327,26 @@ def test_train_checks_its_destination_and_baseline_before_reading_or_fitting(tmp
     assert result.exit_code == 6, result.output
     assert message in result.stderr and "labelled sentences" not in result.stderr  # nothing was read
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le-bom", "utf-16-be-bom"])
+def test_utf16_with_a_byte_order_mark_is_decoded(tmp_path, encoding):
+    """A UTF-16 file used to be refused as 'binary (NUL bytes)'."""
+    text = "We urge both sides to talk. They shelled the town.\n"
+    boms = {"utf-16-le-bom": ("\ufeff", "utf-16-le"), "utf-16-be-bom": ("\ufeff", "utf-16-be")}
+    prefix, codec = boms.get(encoding, ("", encoding))
+    path = tmp_path / "statement.txt"
+    path.write_bytes((prefix + text).encode(codec))
+    result = invoke("label", str(path), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == ["We urge both sides to talk.", "They shelled the town."]
+    assert [text[r["start"] : r["end"]] for r in records] == [r["text"] for r in records]
+
+
+def test_utf16_without_a_byte_order_mark_is_named_as_such(tmp_path):
+    path = tmp_path / "statement.txt"
+    path.write_bytes("We urge both sides to talk.\n".encode("utf-16-le"))
+    result = invoke("label", str(path))
+    assert result.exit_code == 3
+    assert "UTF-16 without a byte-order mark" in result.stderr and "binary" not in result.stderr

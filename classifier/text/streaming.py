@@ -26,28 +26,40 @@ _ENCODED_REPLACEMENT = "\ufffd".encode()
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
+def _nul_bytes_reason(head: bytes) -> str:
+    """Why a start with NUL bytes is refused: UTF-16 without a byte-order mark, or binary."""
+    if len(head) >= 4 and (head[1::2].count(0) > 0.8 * len(head[1::2]) or head[0::2].count(0) > 0.8 * len(head[0::2])):
+        return "looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)"
+    return "looks like a binary file (NUL bytes); give a plain-text statement"
+
+
 def iter_pieces(
     stream: BinaryIO, name: str, *, strict: bool = False, on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[tuple[int, str]]:
-    """Yield (character offset, text) pieces of a UTF-8 byte stream (a BOM is dropped).
+    """Yield (character offset, text) pieces of a UTF-8 byte stream (a BOM is dropped), or of a UTF-16
+    one that starts with its byte-order mark.
 
-    Invalid UTF-8 becomes U+FFFD with one DecodingWarning naming the first bad
+    Invalid bytes become U+FFFD with one DecodingWarning naming the first bad
     byte, or an InputError with ``strict``. A NUL byte near the start marks a
     binary file, which is refused.
     """
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict" if strict else "replace")
+    errors = "strict" if strict else "replace"
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors=errors)
+    encoding = "UTF-8"
     buffer, offset, consumed, first_bad = "", 0, 0, None
     while True:
         data = stream.read(_READ_BYTES)
-        if consumed == 0 and b"\x00" in data[:8192]:
-            raise InputError(f"{name}: looks like a binary file (NUL bytes); give a plain-text statement")
+        if consumed == 0 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            decoder, encoding = codecs.getincrementaldecoder("utf-16")(errors=errors), "UTF-16"
+        elif consumed == 0 and b"\x00" in data[:8192]:
+            raise InputError(f"{name}: {_nul_bytes_reason(data[:8192])}")
         pending = decoder.getstate()[0]
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError:
             position = _first_bad_byte(pending + data, consumed - len(pending))
             raise InputError(
-                f"{name}: not valid UTF-8 at byte {position}; convert it to UTF-8 (or drop --strict)"
+                f"{name}: not valid {encoding} at byte {position}; convert it to UTF-8 (or drop --strict)"
             ) from None
         if first_bad is None and text.count("\ufffd") > (pending + data).count(_ENCODED_REPLACEMENT):
             first_bad = _first_bad_byte(pending + data, consumed - len(pending))
