@@ -49,6 +49,8 @@ def load_table(
             kind = FORMATS.get(path.suffix.lower())
             if kind is None:
                 raise error(f"{location}: " + unknown_format.format(suffix=repr(path.suffix)))
+            if path.stat().st_size == 0:  # datasets would fail with a bare StopIteration
+                raise error(f"{location}: is empty")
             cache = str(cache_dir) if cache_dir is not None else None
             return datasets.load_dataset(kind, data_files=str(path), split="train", cache_dir=cache)
         if not hub or path.suffix or location.startswith((".", "/")):

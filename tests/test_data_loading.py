@@ -104,3 +104,22 @@ def test_label_spellings(raw, label):
 def test_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         load_user_data(str(tmp_path / "absent.jsonl"))
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_labelled_data_with_no_rows_is_named(tmp_path, content):
+    """An empty JSONL file used to end in a bare StopIteration or a puzzling 'no columns' message."""
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content)
+    with pytest.raises(DataError, match="holds no labelled rows"):
+        load_user_data(str(path))
+
+
+def test_an_empty_table_is_named_before_datasets_reads_it(tmp_path):
+    from classifier.errors import InputError
+    from classifier.tables import load_table
+
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(InputError, match="is empty"):
+        load_table(str(path), error=InputError, unknown_format="?")

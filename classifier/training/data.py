@@ -151,6 +151,8 @@ def load_user_data(location: str, *, text_column: str = "text", label_column: st
     else:
         dataset = _load_dataset(location)
         rows, columns = [dict(row) for row in dataset], dataset.column_names
+    if not rows:
+        raise DataError(f"{location}: holds no labelled rows")
     missing = [c for c in (text_column, label_column) if c not in columns]
     if missing:
         raise DataError(
