@@ -350,3 +350,22 @@ def test_utf16_without_a_byte_order_mark_is_named_as_such(tmp_path):
     result = invoke("label", str(path))
     assert result.exit_code == 3
     assert "UTF-16 without a byte-order mark" in result.stderr and "binary" not in result.stderr
+
+
+def test_a_missing_later_file_is_refused_before_any_output(tmp_path):
+    """`--format json` used to leave an unterminated array when a later input file was missing."""
+    good = tmp_path / "good.txt"
+    good.write_text("We urge calm.")
+    result = invoke("label", str(good), str(tmp_path / "absent.txt"), "--format", "json")
+    assert result.exit_code == 3 and "absent.txt: no such file" in result.stderr
+    assert result.stdout == ""
+
+
+def test_json_output_stays_well_formed_when_a_later_file_fails(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("We urge calm. They shelled the town.")
+    binary = tmp_path / "later.dat"
+    binary.write_bytes(b"\x00\x01binary")
+    result = invoke("label", str(good), str(binary), "--format", "json")
+    assert result.exit_code == 3 and "binary" in result.stderr
+    assert [r["doc"] for r in json.loads(result.stdout)] == [str(good), str(good)]

@@ -80,18 +80,28 @@ def _stream_records(
     """Machine formats: read and label each document piece by piece, writing as we go."""
     from dataclasses import replace
 
+    from ..errors import ClassifierError
     from ..output.records import RecordWriter
+    from ..text.inputs import STDIN, open_input
 
+    for location in files:  # a missing or unreadable later file is refused before any output is written
+        if location != STDIN:
+            with open_input(location):
+                pass
     writer = RecordWriter(output_format, sys.stdout)
-    for name, pieces in _document_pieces(files, text, strict):
-        index = 0
-        for offset, piece in pieces:
-            for prediction in classifier.label_text(piece, **options):
-                shifted = replace(prediction, start=prediction.start + offset, end=prediction.end + offset)
-                writer.write(name, index, shifted)
-                index += 1
-        if index == 0:
-            print(f"claims: {name}: no sentences (empty input)", file=sys.stderr)
+    try:
+        for name, pieces in _document_pieces(files, text, strict):
+            index = 0
+            for offset, piece in pieces:
+                for prediction in classifier.label_text(piece, **options):
+                    shifted = replace(prediction, start=prediction.start + offset, end=prediction.end + offset)
+                    writer.write(name, index, shifted)
+                    index += 1
+            if index == 0:
+                print(f"claims: {name}: no sentences (empty input)", file=sys.stderr)
+    except ClassifierError:
+        writer.close()  # what was written stays well-formed (a closed JSON array); the exit code says it failed
+        raise
     writer.close()
 
 
