@@ -369,3 +369,30 @@ def test_json_output_stays_well_formed_when_a_later_file_fails(tmp_path):
     result = invoke("label", str(good), str(binary), "--format", "json")
     assert result.exit_code == 3 and "binary" in result.stderr
     assert [r["doc"] for r in json.loads(result.stdout)] == [str(good), str(good)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["explain", "--text", "We urge calm."],
+        ["evaluate"],
+        ["label", "fixtures/rejoinder.txt", "--format", "table"],
+    ],
+    ids=["explain", "evaluate", "table"],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(command):
+    """`claims explain ... | head -1` used to exit 1: rich's own broken-pipe handling exits with 1."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    process = subprocess.run(
+        [sys.executable, "-m", "classifier", *command], stdout=write, stderr=subprocess.PIPE, text=True, cwd=REPO
+    )
+    os.close(write)
+    assert process.returncode == 0, process.stderr
+    assert process.stderr == ""

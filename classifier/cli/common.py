@@ -55,7 +55,11 @@ def handles_errors(command: F) -> F:
         except KeyboardInterrupt:
             _error("interrupted")
             raise typer.Exit(130) from None
-        except (typer.TyperException, typer.Exit, typer.Abort, SystemExit):
+        except SystemExit as exc:
+            if exc.code == 1 and _stdout_is_devnull():  # rich's answer to a broken pipe: end quietly, as we do
+                raise typer.Exit(0) from None
+            raise
+        except (typer.TyperException, typer.Exit, typer.Abort):
             raise
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.split(".")[0] in OPTIONAL_MODULES:
@@ -94,6 +98,15 @@ def _one_line_warning(
     message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
 ) -> None:
     print(f"claims: warning: {message}", file=sys.stderr)
+
+
+def _stdout_is_devnull() -> bool:
+    """Whether standard output now points at the null device (rich redirects it there on a broken pipe)."""
+    try:
+        out, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (OSError, ValueError):
+        return False
+    return (out.st_dev, out.st_ino) == (null.st_dev, null.st_ino)
 
 
 def _silence_stdout() -> None:
