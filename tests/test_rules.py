@@ -199,3 +199,12 @@ def test_fast_search_and_word_prefilter_agree_with_the_plain_expression(rulebook
     synthetic = sum(1 for row in corpus_rows if "source" not in row)
     assert checked > synthetic
     assert len(matched_patterns) >= 0.8 * len({p.source for p in patterns})
+
+
+def test_disabling_a_rule_that_does_not_exist_is_refused_with_a_suggestion(tmp_path):
+    """A misspelt id under 'enabled = false' used to disable nothing, silently."""
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[[rule]]\nid = "accusation.hostile_conduc"\nenabled = false\n')
+    expected = r"names no earlier rule 'accusation\.hostile_conduc'.*mean 'accusation\.hostile_conduct'"
+    with pytest.raises(RuleError, match=expected):
+        load_rulebook([extra])

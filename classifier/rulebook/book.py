@@ -8,6 +8,7 @@ and rule id; nothing is half-loaded.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -94,7 +95,11 @@ def load_rulebook(extra: Iterable[str | Path] = (), *, include_shipped: bool = T
         for table in document.get("rule", []):
             rule_id = _rule_id(path, table, seen_here)
             if table.get("enabled", True) is False:
-                rules.pop(rule_id, None)
+                if rule_id not in rules:  # a misspelt id would otherwise disable nothing, silently
+                    near = difflib.get_close_matches(rule_id, list(rules), n=1)
+                    hint = f"; did you mean {near[0]!r}?" if near else ""
+                    raise RuleError(f"{path}: 'enabled = false' names no earlier rule {rule_id!r}{hint}")
+                del rules[rule_id]
                 continue
             rules[rule_id] = _build_rule(path, table, irregular)
         for table in document.get("guard", []):
