@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,20 @@ if TYPE_CHECKING:
     from .api import ClaimClassifier
 
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
+#: The input row a record came from (0-based): with ``index`` it identifies the record, and it joins
+#: the output back to the input even when rows share a ``doc``.
+ROW_FIELD = "row"
+
+
+@dataclass(frozen=True)
+class LabelledCorpus:
+    """What a label-dataset run wrote: records, the input rows read, and rows that gave no sentence."""
+
+    records: int
+    rows: int
+    #: Rows whose text was empty or missing, so no record names them (the first few, and how many).
+    rows_without_sentences: tuple[int, ...]
+    rows_without_sentences_count: int
 
 
 class BatchLabeller:
@@ -40,26 +54,32 @@ class BatchLabeller:
         doc_column: str | None,
         sentences: bool,
         options: dict[str, Any],
+        keep_columns: tuple[str, ...] = (),
     ) -> None:
         self.classifier, self.text_column, self.doc_column = classifier, text_column, doc_column
-        self.sentences, self.options = sentences, options
+        self.sentences, self.options, self.keep_columns = sentences, options, keep_columns
 
     def __call__(self, batch: dict[str, list[Any]], indices: list[int]) -> dict[str, list[Any]]:
         texts = ["" if t is None else str(t) for t in batch[self.text_column]]
         docs = [str(d) for d in batch[self.doc_column]] if self.doc_column else [str(i) for i in indices]
-        if self.sentences:
-            units = [(doc, 0, 0, len(text), text) for doc, text in zip(docs, texts, strict=True)]
-        else:
-            units = []
-            for doc, text in zip(docs, texts, strict=True):
-                for number, span in enumerate(split_sentences(text)):
-                    units.append((doc, number, span.start, span.end, text[span.start : span.end]))
-        predictions = self.classifier.label_sentences([u[4] for u in units], **self.options)
+        units = []  # (position in the batch, doc, sentence number, start, end, sentence)
+        for position, (doc, text) in enumerate(zip(docs, texts, strict=True)):
+            if self.sentences:
+                if text.strip():
+                    units.append((position, doc, 0, 0, len(text), text))
+                continue
+            for number, span in enumerate(split_sentences(text)):
+                units.append((position, doc, number, span.start, span.end, text[span.start : span.end]))
+        predictions = self.classifier.label_sentences([u[5] for u in units], **self.options)
         rows = [
             record(doc, number, replace(prediction, start=start, end=end))
-            for (doc, number, start, end, _text), prediction in zip(units, predictions, strict=True)
+            for (_position, doc, number, start, end, _text), prediction in zip(units, predictions, strict=True)
         ]
-        return {field: [row[field] for row in rows] for field in RECORD_FIELDS}
+        columns = {field: [row[field] for row in rows] for field in RECORD_FIELDS}
+        columns[ROW_FIELD] = [indices[u[0]] for u in units]
+        for name in self.keep_columns:
+            columns[name] = [batch[name][u[0]] for u in units]
+        return columns
 
 
 def label_dataset(
@@ -74,8 +94,10 @@ def label_dataset(
     batch_size: int = 1000,
     force: bool = False,
     options: dict[str, Any] | None = None,
-) -> int:
-    """Label a corpus file or ``save_to_disk`` folder into ``out``; return the number of output rows."""
+    keep_columns: tuple[str, ...] = (),
+) -> LabelledCorpus:
+    """Label a corpus file or ``save_to_disk`` folder into ``out``: one record per sentence, each with
+    the input ``row`` it came from (and the ``keep_columns`` of that row)."""
     output_format = OUTPUT_FORMATS.get(out.suffix.lower())
     if output_format is None:
         raise InputError(f"{out}: write .parquet or .jsonl")
@@ -88,10 +110,20 @@ def label_dataset(
             raise InputError(
                 f"{source}: no column {text_column!r}; columns are {dataset.column_names} (use --text-column)"
             )
+        missing = [name for name in keep_columns if name not in dataset.column_names]
+        clashing = [name for name in keep_columns if name in (ROW_FIELD, *RECORD_FIELDS)]
+        if missing or clashing:
+            problem = f"no column(s) {missing}" if missing else f"column(s) {clashing} clash with output fields"
+            raise InputError(f"{source}: --keep-column: {problem}; columns are {dataset.column_names}")
         if doc_column is None and "doc" in dataset.column_names:
             doc_column = "doc"
         labeller = BatchLabeller(
-            classifier, text_column=text_column, doc_column=doc_column, sentences=sentences, options=options or {}
+            classifier,
+            text_column=text_column,
+            doc_column=doc_column,
+            sentences=sentences,
+            options=options or {},
+            keep_columns=tuple(keep_columns),
         )
         labelled = dataset.map(
             labeller,
@@ -104,15 +136,25 @@ def label_dataset(
             new_fingerprint=f"claims-{classifier.model.metadata.get('files', {}).get('arrays.npz', 'model')[:16]}",
             desc="labelling",
         )
-        labelled = labelled.select_columns(list(RECORD_FIELDS))
+        labelled = labelled.select_columns([ROW_FIELD, *RECORD_FIELDS, *keep_columns])
+        without = _rows_without_sentences(labelled, len(dataset))
         with atomic_path(out, force=force) as temporary:
             if output_format == "parquet":
                 labelled.to_parquet(str(temporary), batch_size=batch_size)
             else:
                 labelled.to_json(str(temporary), lines=True, batch_size=batch_size, force_ascii=False)
-        return len(labelled)
+        return LabelledCorpus(len(labelled), len(dataset), tuple(without[:10]), len(without))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _rows_without_sentences(labelled: Any, rows: int) -> list[int]:
+    """Input rows no record names, from the row column as one Arrow array (not a Python list per row)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    seen = pc.unique(labelled.data.column(ROW_FIELD)).to_numpy()
+    return [int(r) for r in np.setdiff1d(np.arange(rows), seen)]
 
 
 def _load(source: str, scratch: Path) -> Any:

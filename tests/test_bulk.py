@@ -34,6 +34,7 @@ def test_label_dataset_splits_rows_into_sentences_like_claims_label(tmp_path, cl
     expected = [(s["doc"], p.text, p.label) for s in STATEMENTS for p in classifier.label_text(s["text"])]
     assert [(r["doc"], r["text"], r["label"]) for r in rows] == expected
     assert set(rows[0]) == {
+        "row",
         "doc",
         "index",
         "start",
@@ -63,6 +64,39 @@ def test_label_dataset_parquet_with_sentences_and_a_text_column(tmp_path, classi
         ("0", sentences[0], expected[0]),
         ("1", sentences[1], expected[1]),
     ]
+
+
+@pytest.mark.parametrize("split", [True, False], ids=["split", "sentences"])
+def test_every_input_row_is_joined_back_or_reported(tmp_path, split):
+    """Rows sharing a doc used to repeat (doc, index), other columns were dropped, and rows with no text
+    vanished without a word: each record now names its input row, keeps columns on request, and rows
+    that give no sentence are reported."""
+    rows = [
+        {"doc": "a", "text": "We urge calm. They shelled the town." if split else "We urge calm.", "topic": "t0"},
+        {"doc": "a", "text": "", "topic": "t1"},
+        {"doc": "a", "text": None, "topic": "t2"},
+        {"doc": "a", "text": "We remain committed to dialogue.", "topic": "t3"},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    args = ["label-dataset", str(source), "-o", str(out), "--keep-column", "topic", "--batch-size", "2"]
+    result = CliRunner().invoke(app, args + ([] if split else ["--sentences"]))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected_rows = [0, 0, 3] if split else [0, 3]
+    assert [r["row"] for r in records] == expected_rows
+    assert [r["topic"] for r in records] == [rows[i]["topic"] for i in expected_rows]
+    assert len({(r["row"], r["index"]) for r in records}) == len(records)
+    assert all(r["text"] in rows[r["row"]]["text"] for r in records)
+    assert "2 row(s) had no text to label and have no record: row 1, 2" in result.stderr
+
+
+def test_a_kept_column_must_exist_and_not_clash(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [{"text": "We urge calm.", "label": "demand"}])
+    for column, problem in (("nope", "no column(s) ['nope']"), ("label", "clash with output fields")):
+        args = ["label-dataset", str(source), "-o", str(tmp_path / "o.jsonl"), "--keep-column", column]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 3 and problem in result.stderr, result.output
 
 
 def test_a_failed_run_leaves_no_output(tmp_path):

@@ -121,10 +121,16 @@ def label_dataset(
     model: ModelOption = None,
     rules: RulesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    keep_column: Annotated[
+        list[str] | None,
+        typer.Option("--keep-column", help="Copy this input column onto each of its row's records (repeatable)."),
+    ] = None,
 ) -> None:
     """Label a large corpus with datasets.map (batched, multi-process), in flat memory.
 
-    Writes one row per sentence with the same fields as 'claims label'. The
+    Writes one row per sentence with the same fields as 'claims label', plus
+    'row', the input row it came from, to join the output back to the input.
+    Rows with empty or missing text give no sentence and are reported. The
     output file appears only when complete. Needs the 'train' extra (datasets).
     Example: claims label-dataset archive.parquet -o labelled.parquet --num-proc 2
     """
@@ -132,7 +138,7 @@ def label_dataset(
     from ..bulk import label_dataset as run
 
     classifier = ClaimClassifier.load(model, rules=rules or [])
-    rows = run(
+    result = run(
         classifier,
         source,
         out,
@@ -143,8 +149,17 @@ def label_dataset(
         batch_size=batch_size,
         force=force,
         options={"mode": mode.value},
+        keep_columns=tuple(keep_column or ()),
     )
-    print(f"wrote {rows} labelled sentences to {out}", file=sys.stderr)
+    print(f"wrote {result.records} labelled sentences from {result.rows} rows to {out}", file=sys.stderr)
+    if result.rows_without_sentences_count:
+        shown = ", ".join(map(str, result.rows_without_sentences))
+        more = ", ..." if result.rows_without_sentences_count > len(result.rows_without_sentences) else ""
+        print(
+            f"claims: {result.rows_without_sentences_count} row(s) had no text to label and have no record: "
+            f"row {shown}{more}",
+            file=sys.stderr,
+        )
 
 
 @handles_errors
