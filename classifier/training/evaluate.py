@@ -7,7 +7,7 @@ fitting needed by cross-validation lives in ``crossval.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ..api import ClaimClassifier
 from ..labels import NONE_LABEL
@@ -26,6 +26,8 @@ def predict_by_mode(classifier: ClaimClassifier, texts: Sequence[str]) -> dict[s
     return predicted
 
 
+K = TypeVar("K")
+
 #: Example fields that ``claims evaluate --by`` can group on.
 GROUP_FIELDS = ("source", "party", "doc")
 
@@ -43,12 +45,20 @@ def evaluate_by(
     from one scored batch."""
     if field not in GROUP_FIELDS:
         raise ValueError(f"cannot group by {field!r}; choose one of {', '.join(GROUP_FIELDS)}")
-    predicted = predict_by_mode(classifier, [e.text for e in examples])
     groups: dict[str, list[int]] = {}
     for index, example in enumerate(examples):
         groups.setdefault(getattr(example, field), []).append(index)
-    by_group = {name: _figures(examples, predicted, rows) for name, rows in sorted(groups.items())}
-    return _figures(examples, predicted, range(len(examples))), by_group
+    figures = evaluate_rows(classifier, examples, {"": range(len(examples)), **dict(sorted(groups.items()))})
+    overall = figures.pop("")
+    return overall, figures
+
+
+def evaluate_rows(
+    classifier: ClaimClassifier, examples: Sequence[Example], row_sets: dict[K, Sequence[int]]
+) -> dict[K, dict[str, Figures]]:
+    """Figures for each mode within each named set of rows, all from one scored batch of ``examples``."""
+    predicted = predict_by_mode(classifier, [e.text for e in examples])
+    return {name: _figures(examples, predicted, rows) for name, rows in row_sets.items()}
 
 
 def _figures(

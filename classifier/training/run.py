@@ -40,7 +40,7 @@ from .data import (
     shipped_devtest_file,
     validate,
 )
-from .evaluate import evaluate, evaluate_by, figures_to_dict
+from .evaluate import evaluate, evaluate_rows, figures_to_dict
 from .fit import fit_model, grouped_holdout
 from .metrics import Figures
 from .settings import Progress, TrainSettings
@@ -136,10 +136,18 @@ def measure_realtest(classifier: ClaimClassifier) -> dict[str, dict[str, dict[st
     parts = {path.stem: load_labelled_file(path) for path in realtest_files()}
     if not parts:
         return {}
-    figures = {}
-    for part, examples in {"all": [e for p in parts.values() for e in p], **parts}.items():
-        overall, by_source = evaluate_by(classifier, examples, "source")
-        figures[part] = {"all": overall, **by_source}
+    examples = [e for part in parts.values() for e in part]
+    rows_of, start = {"all": range(len(examples))}, 0
+    for part, part_examples in parts.items():
+        rows_of[part], start = range(start, start + len(part_examples)), start + len(part_examples)
+    row_sets: dict[tuple[str, str], Sequence[int]] = {}
+    for part, rows in rows_of.items():  # both parts pooled and each part, whole and by source
+        row_sets[part, "all"] = rows
+        for source in sorted({examples[i].source for i in rows}):
+            row_sets[part, source] = [i for i in rows if examples[i].source == source]
+    figures: dict[str, dict[str, dict[str, Figures]]] = {}
+    for (part, group), by_mode in evaluate_rows(classifier, examples, row_sets).items():  # scored once
+        figures.setdefault(part, {})[group] = by_mode
     return figures
 
 
