@@ -11,8 +11,16 @@ file, then a rename).
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,17 +133,18 @@ def label_dataset(
             options=options or {},
             keep_columns=tuple(keep_columns),
         )
-        labelled = dataset.map(
-            labeller,
-            batched=True,
-            batch_size=batch_size,
-            with_indices=True,
-            num_proc=num_proc if num_proc and num_proc > 1 else None,
-            remove_columns=dataset.column_names,
-            cache_file_name=str(scratch / "labelled.arrow"),
-            new_fingerprint=f"claims-{classifier.model.metadata.get('files', {}).get('arrays.npz', 'model')[:16]}",
-            desc="labelling",
-        )
+        with _interrupts_stop_the_parent_only():
+            labelled = dataset.map(
+                labeller,
+                batched=True,
+                batch_size=batch_size,
+                with_indices=True,
+                num_proc=num_proc if num_proc and num_proc > 1 else None,
+                remove_columns=dataset.column_names,
+                cache_file_name=str(scratch / "labelled.arrow"),
+                new_fingerprint=f"claims-{classifier.model.metadata.get('files', {}).get('arrays.npz', 'model')[:16]}",
+                desc="labelling",
+            )
         labelled = labelled.select_columns([ROW_FIELD, *RECORD_FIELDS, *keep_columns])
         without = _rows_without_sentences(labelled, len(dataset))
         with atomic_path(out, force=force) as temporary:
@@ -146,6 +155,43 @@ def label_dataset(
         return LabelledCorpus(len(labelled), len(dataset), tuple(without[:10]), len(without))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def _interrupts_stop_the_parent_only() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group: worker processes forked inside this block
+    inherit a handler that ignores it, so only this process stops and the pool's exit terminates the
+    workers. ``datasets`` then fails its own clean-up (a ``TimeoutError`` from waiting on those
+    workers, raised or reported as "Exception ignored" while the frames unwind): once interrupted,
+    such reports are dropped and the error becomes the ``KeyboardInterrupt`` it stands for.
+    Outside the main thread signals can't be handled: no change."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    parent = os.getpid()
+    interrupted = False
+    unraisable_hook = sys.unraisablehook
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        if os.getpid() != parent:
+            return
+        interrupted = True
+        sys.unraisablehook = lambda _unraisable: None
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    except BaseException as error:
+        if not interrupted:
+            raise
+        traceback.clear_frames(error.__traceback__)  # generators the frames still hold finish now, quietly
+        gc.collect()
+        raise KeyboardInterrupt from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = unraisable_hook
 
 
 def _rows_without_sentences(labelled: Any, rows: int) -> list[int]:

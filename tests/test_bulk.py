@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -105,6 +114,69 @@ def test_a_failed_run_leaves_no_output(tmp_path):
     result = CliRunner().invoke(app, ["label-dataset", str(source), "-o", str(out)])
     assert result.exit_code == 3 and "--text-column" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads child processes from /proc")
+def test_ctrl_c_during_multiprocess_labelling_stops_quietly_with_no_output(tmp_path):
+    """Ctrl-C from a terminal reaches the whole process group, workers included: exit 130, one line on
+    stderr, no traceback from any process, no output file and no scratch folder left behind."""
+    statement = "We demand that the shelling stop at once. The ministry will hold a briefing on Monday."
+    source = write_jsonl(tmp_path / "in.jsonl", [{"doc": f"d{i}", "text": statement} for i in range(60_000)])
+    out = tmp_path / "out" / "labelled.jsonl"
+    claims = [sys.executable, "-m", "classifier"] if not shutil.which("claims") else [shutil.which("claims")]
+    process = subprocess.Popen(
+        [*claims, "label-dataset", str(source), "-o", str(out), "--num-proc", "2", "--batch-size", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job has
+    )
+    stderr: list[str] = []
+    labelling = threading.Event()
+
+    def read_stderr() -> None:
+        for line in iter(lambda: process.stderr.read(64), ""):
+            stderr.append(line)
+            progress = re.findall(r"(\d+)/60000", "".join(stderr[-3:]))
+            if progress and int(progress[-1]) > 0:  # the workers have labelled a batch and are at work
+                labelling.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        assert labelling.wait(timeout=120), "".join(stderr)
+        workers = _children(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    reader.join(timeout=10)
+    text = "".join(stderr)
+    assert process.returncode == 130, text
+    assert "Traceback" not in text, text
+    assert text.rstrip().splitlines()[-1] == "claims: error: interrupted"
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == []
+    assert workers and not [pid for pid in workers if _running(pid)], "worker processes outlived the command"
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for a parent that is gone, after a moment's grace."""
+    for _ in range(50):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.1)
+    return True
 
 
 @pytest.mark.slow
