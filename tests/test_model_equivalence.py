@@ -55,3 +55,21 @@ def test_labelling_path_imports_no_heavy_libraries():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_very_long_word_is_counted_without_holding_all_its_ngrams(classifier):
+    """A file that is one long word: its character n-grams are counted as they are made. tracemalloc
+    counts the Python allocations themselves (no timing or machine noise): holding every n-gram of a
+    200,000-character word at once takes about 45 MB."""
+    import tracemalloc
+
+    word = "ab" * 100_000
+    expected = classifier.to_sklearn().predict_proba([word, "We urge restraint."])
+    tracemalloc.start()
+    try:
+        actual = classifier.scores([word, "We urge restraint."], mode="model")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-9)
+    assert peak < 5_000_000, f"peak {peak / 1e6:.1f} MB"

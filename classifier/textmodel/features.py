@@ -12,7 +12,8 @@ the numbers match scikit-learn's on the whole corpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -23,6 +24,9 @@ from ..errors import ModelError
 from ..text.places import mask_places, places_digest
 
 _WORD_CACHE_LIMIT = 200_000
+#: Longer words are analysed each time they occur rather than remembered: no real word is this long,
+#: and a remembered freak (a file that is one 8 MB word) would hold its columns for the process's life.
+_LONGEST_REMEMBERED_WORD = 100
 #: scikit-learn's default ``token_pattern``.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
@@ -71,7 +75,7 @@ class TfidfFeatures:
         # Column indices of each word's character n-grams: words repeat across sentences, so
         # this memo makes char_wb scoring several times faster. Bounded; safe to share between
         # threads (dict reads and writes are atomic, and a racing write stores the same value).
-        self._word_columns: dict[str, tuple[int, ...]] = {}
+        self._word_columns: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -85,7 +89,7 @@ class TfidfFeatures:
         if self.lowercase:
             text = text.lower()
         if self.analyzer == "char_wb":
-            return self._char_wb_ngrams(text)
+            return list(self._char_wb_ngrams(text))
         tokens = self._token.findall(text)
         low, high = self.ngram_range
         grams = list(tokens) if low == 1 else []
@@ -93,19 +97,18 @@ class TfidfFeatures:
             grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return grams
 
-    def _char_wb_ngrams(self, text: str) -> list[str]:
-        """Character n-grams inside words padded with one space, as ``char_wb`` makes them."""
+    def _char_wb_ngrams(self, text: str) -> Iterator[str]:
+        """Character n-grams inside words padded with one space, as ``char_wb`` makes them; one at a
+        time, so a word of millions of characters costs its distinct n-grams, not all of them at once."""
         low, high = self.ngram_range
-        grams: list[str] = []
         for word in text.split():
             padded = f" {word} "
             length = len(padded)
             for n in range(low, high + 1):
                 if length <= n:  # a short word counts once, whole
-                    grams.append(padded)
+                    yield padded
                     break
-                grams.extend(padded[i : i + n] for i in range(length - n + 1))
-        return grams
+                yield from (padded[i : i + n] for i in range(length - n + 1))
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
         """TF-IDF rows for a batch of sentences as they were written."""
@@ -113,14 +116,18 @@ class TfidfFeatures:
 
     def transform_masked(self, texts: Sequence[str]) -> SparseRows:
         """TF-IDF rows for a batch whose place names are already masked if this block masks them:
-        columns gathered per text, then counted and weighted in numpy."""
-        flat, lengths = self._char_wb_columns(texts) if self.analyzer == "char_wb" else self._word_ngram_columns(texts)
+        columns gathered per text with how often each occurs, then summed and weighted in numpy."""
+        if self.analyzer == "char_wb":
+            flat, times, lengths = self._char_wb_columns(texts)
+        else:
+            flat, times, lengths = self._word_ngram_columns(texts)
         width = len(self)
-        keys, counts = np.unique(
-            np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + flat, return_counts=True
+        keys, where = np.unique(
+            np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + flat, return_inverse=True
         )
         row_ids, column_ids = np.divmod(keys, width)
-        data = counts.astype(np.float64)
+        # float even when empty (numpy's bincount then gives int64)
+        data = np.bincount(where, weights=times, minlength=len(keys)).astype(np.float64, copy=False)
         if self.sublinear_tf and len(data):
             data = np.log(data) + 1.0
         data *= self.idf[column_ids]
@@ -129,16 +136,18 @@ class TfidfFeatures:
         indptr = np.concatenate([[0], np.cumsum(np.bincount(row_ids, minlength=len(texts)))])
         return SparseRows(indptr, column_ids, data / norms[row_ids])
 
-    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary columns of each text's word n-grams, with repeats, flattened; and their counts."""
+    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vocabulary columns of each text's word n-grams, with repeats, flattened; each occurs once
+        (the times array is all ones); and each text's number of entries."""
         index = self.index
         columns = [[i for i in map(index.get, self._ngrams(text)) if i is not None] for text in texts]
         lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
         flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
-        return flat, lengths
+        return flat, np.ones(len(flat)), lengths
 
-    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary columns of each text's character n-grams, flattened; and their counts.
+    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vocabulary columns of each text's character n-grams, flattened; how many times each
+        occurs; and each text's number of entries.
 
         char_wb n-grams never cross a word, so a text's columns are its words'
         columns in order. Each distinct word of the batch is analysed once (and
@@ -153,26 +162,30 @@ class TfidfFeatures:
             words_per_text[row] = len(words)
             occurrences.extend([distinct.setdefault(word, len(distinct)) for word in words])
         per_word = [self._columns_of_word(word) for word in distinct]
-        word_lengths = np.fromiter(map(len, per_word), dtype=np.int64, count=len(per_word))
-        word_flat = np.fromiter(chain.from_iterable(per_word), dtype=np.int64, count=int(word_lengths.sum()))
+        word_lengths = np.fromiter((len(columns) for columns, _ in per_word), dtype=np.int64, count=len(per_word))
+        entries = int(word_lengths.sum())
+        word_flat = np.fromiter(chain.from_iterable(c for c, _ in per_word), dtype=np.int64, count=entries)
+        word_times = np.fromiter(chain.from_iterable(t for _, t in per_word), dtype=np.float64, count=entries)
         word_starts = np.cumsum(word_lengths) - word_lengths
         word_ids = np.asarray(occurrences, dtype=np.int64)
         lengths = word_lengths[word_ids]
         position_in_word = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        flat = word_flat[np.repeat(word_starts[word_ids], lengths) + position_in_word]
+        gather = np.repeat(word_starts[word_ids], lengths) + position_in_word
         text_of_word = np.repeat(np.arange(len(texts)), words_per_text)
         per_text = np.bincount(text_of_word, weights=lengths, minlength=len(texts)).astype(np.int64)
-        return flat, per_text
+        return word_flat[gather], word_times[gather], per_text
 
-    def _columns_of_word(self, word: str) -> tuple[int, ...]:
-        """One (lowercased) word's char_wb columns, memoised."""
+    def _columns_of_word(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """One (lowercased) word's distinct char_wb columns and how often each occurs, memoised."""
         known = self._word_columns.get(word)
         if known is None:
             index = self.index
-            known = tuple(i for i in map(index.get, self._char_wb_ngrams(word)) if i is not None)
-            if len(self._word_columns) >= _WORD_CACHE_LIMIT:
-                self._word_columns.clear()
-            self._word_columns[word] = known
+            counted = Counter(i for i in map(index.get, self._char_wb_ngrams(word)) if i is not None)
+            known = (tuple(counted), tuple(counted.values()))
+            if len(word) <= _LONGEST_REMEMBERED_WORD:
+                if len(self._word_columns) >= _WORD_CACHE_LIMIT:
+                    self._word_columns.clear()
+                self._word_columns[word] = known
         return known
 
     def __getstate__(self) -> dict[str, Any]:
