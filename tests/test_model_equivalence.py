@@ -64,10 +64,12 @@ def test_a_very_long_word_is_counted_without_holding_all_its_ngrams(classifier):
     import tracemalloc
 
     word = "ab" * 100_000
-    expected = classifier.to_sklearn().predict_proba([word, "We urge restraint."])
+    # a long word among short ones, in the same batch: counted and one-per-occurrence columns mix
+    texts = [word, "We urge restraint.", f"We urge, we urge {'abc' * 40} restraint now."]
+    expected = classifier.to_sklearn().predict_proba(texts)
     tracemalloc.start()
     try:
-        actual = classifier.scores([word, "We urge restraint."], mode="model")
+        actual = classifier.scores(texts, mode="model")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

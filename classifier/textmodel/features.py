@@ -75,7 +75,7 @@ class TfidfFeatures:
         # Column indices of each word's character n-grams: words repeat across sentences, so
         # this memo makes char_wb scoring several times faster. Bounded; safe to share between
         # threads (dict reads and writes are atomic, and a racing write stores the same value).
-        self._word_columns: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._word_columns: dict[str, tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -122,12 +122,14 @@ class TfidfFeatures:
         else:
             flat, times, lengths = self._word_ngram_columns(texts)
         width = len(self)
-        keys, where = np.unique(
-            np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + flat, return_inverse=True
-        )
+        keys_in = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + flat
+        if times is None:  # each entry is one occurrence: the common, faster case
+            keys, counts = np.unique(keys_in, return_counts=True)
+            data = counts.astype(np.float64)
+        else:
+            keys, where = np.unique(keys_in, return_inverse=True)
+            data = np.bincount(where, weights=times, minlength=len(keys)).astype(np.float64, copy=False)
         row_ids, column_ids = np.divmod(keys, width)
-        # float even when empty (numpy's bincount then gives int64)
-        data = np.bincount(where, weights=times, minlength=len(keys)).astype(np.float64, copy=False)
         if self.sublinear_tf and len(data):
             data = np.log(data) + 1.0
         data *= self.idf[column_ids]
@@ -136,18 +138,19 @@ class TfidfFeatures:
         indptr = np.concatenate([[0], np.cumsum(np.bincount(row_ids, minlength=len(texts)))])
         return SparseRows(indptr, column_ids, data / norms[row_ids])
 
-    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Vocabulary columns of each text's word n-grams, with repeats, flattened; each occurs once
-        (the times array is all ones); and each text's number of entries."""
+    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, None, np.ndarray]:
+        """Vocabulary columns of each text's word n-grams, with repeats, flattened (so no counts:
+        each entry is one occurrence); and each text's number of entries."""
         index = self.index
         columns = [[i for i in map(index.get, self._ngrams(text)) if i is not None] for text in texts]
         lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
         flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
-        return flat, np.ones(len(flat)), lengths
+        return flat, None, lengths
 
-    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Vocabulary columns of each text's character n-grams, flattened; how many times each
-        occurs; and each text's number of entries.
+        occurs (None when every entry is one occurrence, as it is unless a very long word is
+        counted); and each text's number of entries.
 
         char_wb n-grams never cross a word, so a text's columns are its words'
         columns in order. Each distinct word of the batch is analysed once (and
@@ -161,32 +164,46 @@ class TfidfFeatures:
             words = (text.lower() if self.lowercase else text).split()
             words_per_text[row] = len(words)
             occurrences.extend([distinct.setdefault(word, len(distinct)) for word in words])
-        per_word = [self._columns_of_word(word) for word in distinct]
-        word_lengths = np.fromiter((len(columns) for columns, _ in per_word), dtype=np.int64, count=len(per_word))
-        entries = int(word_lengths.sum())
-        word_flat = np.fromiter(chain.from_iterable(c for c, _ in per_word), dtype=np.int64, count=entries)
-        word_times = np.fromiter(chain.from_iterable(t for _, t in per_word), dtype=np.float64, count=entries)
+        cache = self._word_columns
+        per_word: list[tuple[int, ...]] = []
+        counts_of_long_words: dict[int, tuple[int, ...]] = {}  # position in per_word -> counts
+        for word in distinct:
+            columns = cache.get(word)
+            if columns is None:
+                columns, counts = self._analyse_word(word)
+                if counts is not None:
+                    counts_of_long_words[len(per_word)] = counts
+            per_word.append(columns)
+        word_lengths = np.fromiter(map(len, per_word), dtype=np.int64, count=len(per_word))
+        word_flat = np.fromiter(chain.from_iterable(per_word), dtype=np.int64, count=int(word_lengths.sum()))
         word_starts = np.cumsum(word_lengths) - word_lengths
+        word_times = None
+        if counts_of_long_words:
+            word_times = np.ones(len(word_flat))
+            for position, counts in counts_of_long_words.items():
+                word_times[word_starts[position] : word_starts[position] + len(counts)] = counts
         word_ids = np.asarray(occurrences, dtype=np.int64)
         lengths = word_lengths[word_ids]
         position_in_word = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         gather = np.repeat(word_starts[word_ids], lengths) + position_in_word
         text_of_word = np.repeat(np.arange(len(texts)), words_per_text)
         per_text = np.bincount(text_of_word, weights=lengths, minlength=len(texts)).astype(np.int64)
-        return word_flat[gather], word_times[gather], per_text
+        return word_flat[gather], None if word_times is None else word_times[gather], per_text
 
-    def _columns_of_word(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """One (lowercased) word's distinct char_wb columns and how often each occurs, memoised."""
-        known = self._word_columns.get(word)
-        if known is None:
-            index = self.index
-            counted = Counter(i for i in map(index.get, self._char_wb_ngrams(word)) if i is not None)
-            known = (tuple(counted), tuple(counted.values()))
-            if len(word) <= _LONGEST_REMEMBERED_WORD:
-                if len(self._word_columns) >= _WORD_CACHE_LIMIT:
-                    self._word_columns.clear()
-                self._word_columns[word] = known
-        return known
+    def _analyse_word(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+        """One (lowercased) word's char_wb columns: with repeats for a word of ordinary length,
+        remembered (counts None); as distinct columns and their counts for a very long one, which
+        is analysed each time rather than held (a file that is one 8 MB word)."""
+        index = self.index
+        columns = (i for i in map(index.get, self._char_wb_ngrams(word)) if i is not None)
+        if len(word) > _LONGEST_REMEMBERED_WORD:
+            counted = Counter(columns)
+            return tuple(counted), tuple(counted.values())
+        known = tuple(columns)
+        if len(self._word_columns) >= _WORD_CACHE_LIMIT:
+            self._word_columns.clear()
+        self._word_columns[word] = known
+        return known, None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
