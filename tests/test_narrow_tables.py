@@ -37,6 +37,14 @@ SENTENCE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def rich_reads_the_current_environment(monkeypatch):
+    """rich's Console reads ``COLUMNS`` from the ``os.environ`` it saw on import; ``datasets.map`` with
+    ``num_proc`` (``label-dataset --num-proc``, tests/test_bulk.py) replaces ``os.environ`` with a copy, so a
+    later ``COLUMNS`` set in the same process would go unseen. Each command run by a user is its own process."""
+    monkeypatch.setattr(Console, "_environ", os.environ)
+
+
 def run(width: int, *args: str) -> str:
     result = runner.invoke(app, list(args), env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.output

@@ -55,7 +55,7 @@ def print_group_figures(groups: dict[str, dict[str, Figures]], *, field: str, co
 def print_figures(by_mode: dict[str, Figures], *, title: str, console: Any = None) -> None:
     """Per-label F1 and the summary figures of each mode side by side, then the hybrid confusion matrix.
 
-    On a console too narrow for the modes side by side (80 columns is), each mode gets its own table.
+    On a console too narrow for the modes side by side, such as 80 columns, each mode gets its own table.
     """
     from rich.console import Console
 
