@@ -27,20 +27,21 @@ def rules_list(
 ) -> None:
     """List every rule: id, label, weight, description."""
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
     from ..labels import normalise_label
+    from ..output.columns import FittedTable
     from ..rulebook.book import load_rulebook
 
     wanted = normalise_label(label) if label else None
-    table = Table(title="rules", title_justify="left")
-    for column in ("id", "label", "weight", "description"):
-        table.add_column(column)
+    table = FittedTable("rules")
+    table.id_column("id")
+    table.id_column("label")
+    table.figure_column("weight")
+    table.text_column("description")
     for rule in load_rulebook(rules or []).rules:
         if wanted is None or rule.label == wanted:
-            table.add_row(escape(rule.id), rule.label, f"{rule.weight:g}", escape(rule.description))
-    Console().print(table)
+            table.add_row(rule.id, rule.label, f"{rule.weight:g}", rule.description)
+    table.print(Console())
 
 
 @rules_app.command("check")

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from ..explain import Contribution, Explanation
 from ..labels import DISPLAY_NAMES
+from .columns import FittedTable
 from .palette import LABEL_COLOURS
 from .visible import visible
 
@@ -27,39 +26,43 @@ def print_explanation(explanation: Explanation, console: Any = None) -> None:
         Text("label: ").append(DISPLAY_NAMES[shown], style=f"bold {LABEL_COLOURS[shown]}")
         + Text(f"  confidence {explanation.confidence:.3f}  runner-up {DISPLAY_NAMES[explanation.runner_up]}")
     )
-    hits = Table(title="rules that fired", title_justify="left")
-    for column in ("rule", "label", "weight", "matched"):
-        hits.add_column(column)
+    hits = FittedTable("rules that fired")
+    hits.id_column("rule")
+    hits.id_column("label")
+    hits.figure_column("weight")
+    hits.text_column("matched")
     for hit in explanation.rule_hits:
-        where = escape(f"{visible(hit.text)!r} [{hit.start}:{hit.end}]")
-        hits.add_row(escape(hit.rule_id), hit.label, f"{hit.weight:g}", where)
+        hits.add_row(hit.rule_id, hit.label, f"{hit.weight:g}", f"{visible(hit.text)!r} [{hit.start}:{hit.end}]")
     for guard, start, end in explanation.guards:
-        where = escape(f"{visible(explanation.sentence[start:end])!r} [{start}:{end}]")
-        hits.add_row(escape(guard), "(guard)", "", where)
-    console.print(hits if explanation.rule_hits or explanation.guards else "no rule fired")
+        hits.add_row(guard, "(guard)", "", f"{visible(explanation.sentence[start:end])!r} [{start}:{end}]")
+    if explanation.rule_hits or explanation.guards:
+        hits.print(console)
+    else:
+        console.print("no rule fired")
     for label, features in explanation.model_features.items():
-        console.print(_contributions(f"model features for {DISPLAY_NAMES[label]}", features))
-    scores = Table(title="scores by source", title_justify="left")
-    scores.add_column("")
+        _contributions(f"model features for {DISPLAY_NAMES[label]}", features).print(console)
+    scores = FittedTable("scores by source")
+    scores.id_column("")
     for label in explanation.scores:
-        scores.add_column(DISPLAY_NAMES[label][:8], justify="right")
+        scores.figure_column(DISPLAY_NAMES[label])
     for name, row in (
         ("rules", explanation.rules_scores),
         ("model", explanation.model_scores),
         ("hybrid", explanation.scores),
     ):
         scores.add_row(name, *[f"{row[label]:.3f}" for label in explanation.scores])
-    console.print(scores)
+    scores.print(console)
     for label, terms in explanation.combiner.items():
         title = f"hybrid logit for {DISPLAY_NAMES[label]} (intercept {explanation.combiner_intercepts[label]:+.3f})"
-        console.print(_contributions(title, terms))
+        _contributions(title, terms).print(console)
 
 
-def _contributions(title: str, items: Sequence[Contribution]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("input", "value", "weight", "value x weight"):
-        table.add_column(column, justify="left" if column == "input" else "right")
+def _contributions(title: str, items: Sequence[Contribution]) -> FittedTable:
+    table = FittedTable(title)
+    # names such as "log_p_model[demand]" or an n-gram: wrapped between its words, never inside one
+    table.text_column("input", fold_over=None)
+    for column in ("value", "weight", "value x weight"):
+        table.figure_column(column)
     for item in items:
-        # names such as "log_p_model[demand]" or n-grams with brackets are text, not rich markup
-        table.add_row(escape(item.name), f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
+        table.add_row(item.name, f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
     return table

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from ..rulebook.stats import RuleStats
+from .columns import FittedTable
 from .visible import visible
 
 
 def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_errors: bool, data_size: int) -> None:
     console = Console()
-    table = Table(title=f"rules on {data_size} labelled sentences", title_justify="left")
-    for column in ("rule", "label", "fired", "coverage", "precision", "conflicts with", "flag"):
-        table.add_column(column)
+    table = FittedTable(f"rules on {data_size} labelled sentences")
+    table.id_column("rule")
+    table.id_column("label")
+    for column in ("fired", "coverage", "precision"):
+        table.figure_column(column)
+    table.text_column("conflicts with", fold_over=None)  # rule ids: wrapped between them, never inside one
+    table.text_column("flag")
     for entry in stats:
         precision = entry.precision
         flag = (
@@ -27,15 +30,15 @@ def print_rule_stats(stats: Sequence[RuleStats], *, min_precision: float, show_e
         )
         conflicts = ", ".join(f"{rule} ({n})" for rule, n in entry.conflicts.most_common(3))
         table.add_row(
-            escape(entry.rule_id),
+            entry.rule_id,
             entry.label,
             str(entry.fired),
             f"{entry.coverage:.1%}",
             "-" if precision is None else f"{precision:.2f}",
-            escape(conflicts),
+            conflicts,
             flag,
         )
-    console.print(table)
+    table.print(console)
     flagged = [e.rule_id for e in stats if e.precision is not None and e.precision < min_precision]
     if flagged:
         console.print(f"LOW PRECISION (below {min_precision:g}): {', '.join(flagged)}")

@@ -15,15 +15,16 @@ from .visible import visible
 def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = None) -> None:
     """A readable table: label in its colour, confidence with a bar, cue words highlighted."""
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
+    from .columns import FittedTable
+
     console = console or Console()
-    table = Table(title=doc, show_lines=False, expand=True, title_justify="left")
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("label", no_wrap=True)
-    table.add_column("conf", no_wrap=True)
-    table.add_column("sentence", ratio=1)
+    table = FittedTable(visible(doc))
+    table.figure_column("#")
+    table.id_column("label")
+    table.id_column("conf")  # the figure and its bar, kept on one line
+    table.text_column("sentence", fill=True)
     for index, prediction in enumerate(predictions):
         name = prediction.label or "none"
         colour = LABEL_COLOURS[name]
@@ -36,8 +37,8 @@ def print_table(doc: str, predictions: Sequence[Prediction], *, console: Any = N
         sentence = Text(visible(prediction.text))
         for hit in prediction.evidence:
             sentence.stylize(f"underline {LABEL_COLOURS[hit.label]}", hit.start, hit.end)
-        table.add_row(str(index), label_text, confidence, sentence)
-    console.print(table)
+        table.add_row(Text(str(index), style="dim"), label_text, confidence, sentence)
+    table.print(console)
     print_summary(predictions, console=console)
 
 
@@ -50,8 +51,10 @@ def print_summary(predictions: Sequence[Prediction], *, console: Any) -> None:
     rows = [(DISPLAY_NAMES[label], LABEL_COLOURS[label], counts.get(label, 0)) for label in OUTCOMES]
     if counts.get("unsure"):
         rows.append(("(unsure)", "dim", counts["unsure"]))
+    # 30 characters for the longest bar, fewer on a console too narrow for name, bar and count on one line
+    longest = max(1, min(30, console.width - 13 - 1 - len(str(widest))))
     for name, colour, count in rows:
-        width = round(30 * count / widest) if widest else 0
+        width = round(longest * count / widest) if widest else 0
         line = Text(f"{name:>12} ", style="bold")
         line.append("\u2588" * width, style=colour).append(f" {count}")
         console.print(line)
