@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..errors import RuleError
 
@@ -60,18 +61,31 @@ _WORD_CHARACTER = re.compile(r"\w")
 
 @dataclass(frozen=True)
 class CompiledPattern:
-    """A pattern's source, its regular expressions, and the words a match needs."""
+    """A pattern's source, its regular expressions, and the words a match needs.
+
+    The expressions are compiled on first use: the word prefilter keeps most
+    patterns from ever running on a short input, and compiling all of them
+    took most of a one-sentence call's start-up.
+    """
 
     source: str
-    #: Case-insensitive, word boundaries on both sides: the definition of a match.
-    regex: re.Pattern[str]
+    #: Case-insensitive, word boundaries on both sides: the definition of a match (``regex``).
+    expression: str
     triggers: frozenset[str] | None  # None: no required literal token, always run
     #: One set per required literal token: a matching sentence has a word of each.
     required: tuple[frozenset[str], ...] = ()
-    #: The same pattern for lowercased text, without the leading boundary check. Python's
-    #: regex engine can then skip ahead to its first letters, which makes a search about ten
-    #: times faster; ``search`` checks the boundary itself.
-    lowered: re.Pattern[str] | None = None
+    #: The same pattern for lowercased text, without the leading boundary check (``lowered``).
+    lowered_expression: str | None = None
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.expression, re.IGNORECASE)
+
+    @cached_property
+    def lowered(self) -> re.Pattern[str] | None:
+        """``regex`` for lowercased text: Python's regex engine can then skip ahead to its first
+        letters, which makes a search about ten times faster; ``search`` checks the boundary itself."""
+        return None if self.lowered_expression is None else re.compile(self.lowered_expression)
 
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """The first match in ``text``, as ``regex.search(text)`` finds it.
@@ -121,17 +135,11 @@ def compile_pattern(source: str, irregular: Mapping[str, list[str]]) -> Compiled
             f"{MAX_PLACEMENTS} (two ..8 gaps); use fewer or shorter gaps, or split it into two patterns"
         )
     body = _join(tokens) + r"(?![\w])"
-    try:
-        if anchored:
-            regex = re.compile(_SENTENCE_START + body, re.IGNORECASE)
-            lowered = re.compile(_SENTENCE_START + body)
-        else:
-            regex = re.compile(r"(?<![\w])" + body, re.IGNORECASE)
-            lowered = re.compile(body)
-    except re.error as exc:  # pragma: no cover - tokens are escaped, kept as a guard
-        raise RuleError(f"pattern {source!r} does not compile: {exc}") from exc
+    start = _SENTENCE_START if anchored else r"(?<![\w])"
     required = _required_words(tokens)
-    return CompiledPattern(source, regex, _most_selective(required), required, lowered)
+    return CompiledPattern(
+        source, start + body, _most_selective(required), required, (_SENTENCE_START if anchored else "") + body
+    )
 
 
 def inflections(word: str, irregular: Mapping[str, list[str]]) -> list[str]:
