@@ -309,6 +309,13 @@ def test_a_form_post_labels_the_statement_without_javascript(server, classifier,
     assert "19 sentences labelled." in page.text and "Sentences per label" in page.text
 
 
+def test_a_textarea_s_crlf_line_breaks_are_read_as_the_pasted_newlines(server, classifier):
+    """Browsers send a textarea's line breaks as CRLF; shown as typed, not as a visible control character."""
+    page = post_multipart(server, "/", {"text": "We warn them.\r\n\r\nWe urge calm."}, {})
+    assert "\u240d" not in page.text and "\r" not in page.text
+    assert "We warn them.\n\nWe urge calm." in page.text  # the form keeps the text as pasted
+
+
 def test_an_uploaded_file_is_labelled_and_its_options_kept(server, classifier):
     data = "\ufeffWe urge restraint. They shelled the town.".encode("utf-16-le")
     page = post_multipart(server, "/", {"mode": "rules", "min_confidence": "0.5"}, {"file": ("note.txt", data)})

@@ -168,7 +168,8 @@ def _html(page: str, status: int = 200) -> HTMLResponse:
 
 async def _read_label_form(form: Any) -> tuple[FormState, str]:
     """The labelling form's fields, checked; an uploaded file replaces the pasted text."""
-    text, name = str(form.get("text") or ""), str(form.get("name") or "")
+    # a browser sends a textarea's line breaks as CRLF; the statement pasted had plain line breaks
+    text, name = str(form.get("text") or "").replace("\r\n", "\n"), str(form.get("name") or "")
     upload = form.get("file")
     problem = ""
     if isinstance(upload, UploadFile) and upload.filename:
