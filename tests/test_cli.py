@@ -287,6 +287,25 @@ def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, com
     assert blocked.read_text() == "not a folder"
 
 
+def test_serve_without_its_extra_names_the_extra(monkeypatch):
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def no_uvicorn(name, *args, **kwargs):
+        if name == "uvicorn" or name.startswith("uvicorn."):
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "uvicorn" or m.startswith("uvicorn.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    result = invoke("serve")
+    assert result.exit_code == 7, result.output
+    assert result.stderr.strip() == "claims: error: this command needs uvicorn: pip install 'claim-classifier[serve]'"
+
+
 #: Libraries the labelling path must never load: training's, the web server's, the neural ones (pydantic is
 #: not listed: typer itself requires and loads it).
 NOT_ON_THE_LABELLING_PATH = (
