@@ -9,6 +9,10 @@ the training corpus (its sentences joined in order, as the statement read; never
 set nor the seed rejoinder). A request counts as failed unless it answers 200 with one record per
 sentence whose offsets point at its text. Prints throughput and latency percentiles, and exits 1 if
 any request failed.
+
+--breakdown measures instead, in one process and one thread, where a request's time goes: validating
+the same requests, labelling them one request at a time, encoding their records as JSON, and labelling
+all their sentences as one batch.
 """
 
 from __future__ import annotations
@@ -98,16 +102,49 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def breakdown(chosen: list[str]) -> dict[str, float]:
+    """Seconds for each step of the requests, in this process, one after another."""
+    from classifier import ClaimClassifier
+    from classifier.serve import labelling
+    from classifier.serve.schemas import LabelRequest
+
+    classifier, limits = ClaimClassifier.load(), labelling.Limits()
+    options = {"mode": "hybrid", "min_confidence": 0.0, "force_label": False}
+    bodies = [json.dumps({"text": statement}) for statement in chosen]
+    began = time.perf_counter()
+    requests = [LabelRequest.model_validate_json(body) for body in bodies]
+    validated = time.perf_counter()
+    labelled = [labelling.label_texts(classifier, [("<text>", r.text or "")], options, limits) for r in requests]
+    one_by_one = time.perf_counter()
+    for item in labelled:
+        json.dumps(labelling.records(item), ensure_ascii=False)
+    encoded = time.perf_counter()
+    sentences = [p.text for item in labelled for p in item[0].predictions]
+    classifier.label_sentences(sentences)
+    batch = time.perf_counter()
+    return {
+        "validate_requests": round(validated - began, 2),
+        "label_one_request_at_a_time": round(one_by_one - validated, 2),
+        "encode_records_as_json": round(encoded - one_by_one, 2),
+        "label_all_sentences_as_one_batch": round(batch - encoded, 2),
+        "sentences": len(sentences),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--breakdown", action="store_true", help="time the steps in-process instead")
     options = parser.parse_args()
 
     pool = statements()
     rng = random.Random(options.seed)
     chosen = [rng.choice(pool) for _ in range(options.requests)]
+    if options.breakdown:
+        print(json.dumps(breakdown(chosen), indent=2))
+        return
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
