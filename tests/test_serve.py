@@ -396,6 +396,25 @@ def test_serve_refuses_to_start_on_a_bad_model_with_the_loaders_message(tmp_path
     assert result.exit_code == 6 and "metadata.json" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_port_in_use_is_one_line_and_exit_8():
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 8
+    assert result.stderr.strip() == f"claims: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
 def test_serve_is_listed_and_documented():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from typing import Annotated
 
 import typer
 
-from .common import ModelOption, RulesOption, handles_errors
+from .common import IO_ERROR_EXIT, ModelOption, RulesOption, _error, handles_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -47,5 +48,22 @@ def serve(
 
     classifier = ClaimClassifier.load(model, rules=rules or [])
     app = create_app(classifier, Limits(max_bytes=max_bytes, max_sentences=max_sentences, time_limit=time_limit))
-    print(f"claims: serving on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sock = _listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"claims: serving on http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C stops)", file=sys.stderr)
+    with sock:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the server starts, so that a port in use is one line and exit 8
+    (the system refused) instead of the server's own start-up failure."""
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, protocol)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        _error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(IO_ERROR_EXIT) from None
+    return sock
