@@ -325,6 +325,12 @@ def test_an_uploaded_file_is_labelled_and_its_options_kept(server, classifier):
     assert parsed.labels == [p.label or "none" for p in expected]
     assert '<option value="rules" selected>' in page.text and 'value="0.5"' in page.text
     assert "note.txt" in page.text
+    text = "We urge restraint. They shelled the town."
+    name_of = page.text.split('name="name_of" value="', 1)[1].split('"', 1)[0]
+    again = post_multipart(server, "/", {"text": text, "name": "note.txt", "name_of": name_of}, {})
+    assert '<h2 id="doc-1">note.txt</h2>' in again.text  # relabelling the same text keeps the file's name
+    edited = post_multipart(server, "/", {"text": text + " More.", "name": "note.txt", "name_of": name_of}, {})
+    assert "note.txt" not in edited.text and '<h2 id="doc-1">Pasted statement</h2>' in edited.text
 
 
 @pytest.mark.parametrize(

@@ -170,6 +170,8 @@ async def _read_label_form(form: Any) -> tuple[FormState, str]:
     """The labelling form's fields, checked; an uploaded file replaces the pasted text."""
     # a browser sends a textarea's line breaks as CRLF; the statement pasted had plain line breaks
     text, name = str(form.get("text") or "").replace("\r\n", "\n"), str(form.get("name") or "")
+    if str(form.get("name_of") or "") != labelling.text_digest(text):
+        name = ""  # the uploaded file's name went with its text; this text was edited or pasted since
     upload = form.get("file")
     problem = ""
     if isinstance(upload, UploadFile) and upload.filename:

@@ -92,9 +92,12 @@ def decode_upload(data: bytes, name: str) -> str:
 def statement_doc(text: str, name: str = "") -> str:
     """The ``doc`` of a statement's corrections: its file name, or a digest of the pasted text, so
     sentences of one statement stay together when training groups by statement."""
-    if name:
-        return name
-    return "pasted-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return name or "pasted-" + text_digest(text)
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a statement: names a pasted one, and tells whether a file's name still fits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def corrections_jsonl(

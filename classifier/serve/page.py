@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..labels import DISPLAY_NAMES, OUTCOMES
 from ..output.html import LabelledDocument, document_section, legend
 from ..output.visible import visible
-from .labelling import LabelledText
+from .labelling import LabelledText, text_digest
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def _form(form: FormState) -> str:
 <p><label for="text">Statement</label><br>
 <textarea id="text" name="text" rows="10" cols="90">{html.escape(form.text)}</textarea></p>
 <p><label for="file">or upload a text file</label> <input id="file" name="file" type="file" accept=".txt,text/plain">
-<input type="hidden" name="name" value="{html.escape(form.name)}"></p>
+<input type="hidden" name="name" value="{html.escape(form.name)}">
+<input type="hidden" name="name_of" value="{text_digest(form.text) if form.name else ""}"></p>
 <fieldset><legend>Options</legend>
 <label for="mode">Mode</label> <select id="mode" name="mode" class="relabel">{modes}</select>
 <label for="min_confidence">Confidence threshold</label>
