@@ -98,6 +98,17 @@ def test_explain_is_claims_explain_json(server, classifier):
     assert answer.json() == json.loads(json.dumps(classifier.explain(sentence).to_dict()))
 
 
+def test_the_published_response_schemas_fit_the_answers(server, seed_text):
+    """The answers are sent without being validated on the way out, so check here that they fit."""
+    from classifier.serve.schemas import ExplanationOut, ModelOut, Record
+
+    for row in post_json(server, "/v1/label", {"text": seed_text}).json():
+        Record.model_validate(row, strict=True)
+    explained = post_json(server, "/v1/explain", {"sentence": "We will not tolerate attacks, as the law allows."})
+    assert ExplanationOut.model_validate(explained.json()).model_dump() == explained.json()
+    ModelOut.model_validate(call(server, "GET", "/v1/model").json())
+
+
 def test_health_and_model(server, classifier):
     from classifier import __version__
 
@@ -111,7 +122,7 @@ def test_openapi_documents_every_endpoint_with_schemas_and_examples(server):
     spec = call(server, "GET", "/openapi.json").json()
     assert set(spec["paths"]) == {"/v1/health", "/v1/model", "/v1/label", "/v1/explain"}
     schemas = spec["components"]["schemas"]
-    assert {"LabelRequest", "Record", "ExplainRequest", "ErrorOut"} <= set(schemas)
+    assert {"LabelRequest", "Record", "ExplainRequest", "ExplanationOut", "ModelOut", "ErrorOut"} <= set(schemas)
     assert {"text": "We demand an apology."} in schemas["LabelRequest"]["examples"]
     label = spec["paths"]["/v1/label"]["post"]
     assert label["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/Record")

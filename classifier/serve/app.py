@@ -30,7 +30,7 @@ from .bodylimit import BodySizeLimit
 from .docs_page import render_docs
 from .labelling import Limits, TooLarge
 from .page import FormState, render_page
-from .schemas import ErrorOut, ExplainRequest, Health, LabelRequest, Record
+from .schemas import ErrorOut, ExplainRequest, ExplanationOut, Health, LabelRequest, ModelOut, Record
 
 T = TypeVar("T")
 
@@ -74,10 +74,10 @@ def create_app(classifier: ClaimClassifier, limits: Limits | None = None) -> Fas
         """The server is up and its model is loaded."""
         return {"status": "ok", "version": __version__}
 
-    @app.get("/v1/model", tags=["service"])
-    async def model() -> dict[str, Any]:
+    @app.get("/v1/model", response_model=ModelOut, tags=["service"])
+    async def model() -> Response:
         """The loaded model's metadata: versions, training data, settings and evaluation figures."""
-        return classifier.metadata
+        return JSONResponse(classifier.metadata)
 
     @app.post("/v1/label", response_model=list[Record], responses=_ERRORS, tags=["labelling"])
     async def label(request: LabelRequest) -> Response:
@@ -99,13 +99,13 @@ def create_app(classifier: ClaimClassifier, limits: Limits | None = None) -> Fas
             labelled = await run(functools.partial(labelling.label_texts, classifier, pairs, options, limits))
         return JSONResponse(labelling.records(labelled))
 
-    @app.post("/v1/explain", responses=_ERRORS, tags=["labelling"])
-    async def explain(request: ExplainRequest) -> dict[str, Any]:
+    @app.post("/v1/explain", response_model=ExplanationOut, responses=_ERRORS, tags=["labelling"])
+    async def explain(request: ExplainRequest) -> Response:
         """Why the hybrid gives one sentence its label (as `claims explain --format json`): rule hits,
         the model's strongest features, and how the hybrid combined them."""
         labelling.check_sentence_count(1, limits)
         explanation = await run(functools.partial(classifier.explain, request.sentence))
-        return explanation.to_dict()
+        return JSONResponse(explanation.to_dict())
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> Response:

@@ -78,6 +78,7 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}: API documentation</title>
+<link rel="stylesheet" href="/static/report.css">
 <link rel="stylesheet" href="/static/page.css">
 </head>
 <body>

@@ -131,3 +131,48 @@ class ErrorOut(BaseModel):
 
     error: str
     detail: list[dict[str, Any]] = Field(default_factory=list, description="For 422: [{field, message}, ...].")
+
+
+class ContributionOut(BaseModel):
+    name: str
+    value: float
+    weight: float
+    contribution: float = Field(description="value x weight: this input's share of the logit.")
+
+
+class GuardOut(BaseModel):
+    guard: str
+    start: int
+    end: int
+
+
+class ExplanationOut(BaseModel):
+    """As ``claims explain --format json``: the three layers of the hybrid's decision."""
+
+    sentence: str
+    label: Outcome | None
+    confidence: float
+    runner_up: Outcome
+    scores: dict[str, float] = Field(description="The hybrid's probability of each outcome.")
+    rule_hits: list[RuleHitOut]
+    guards: list[GuardOut] = Field(description="Guards that stopped a rule, with their span in the sentence.")
+    rules_scores: dict[str, float]
+    model_scores: dict[str, float]
+    model_features: dict[str, list[ContributionOut]] = Field(
+        description="The text model's strongest features for the label and the runner-up."
+    )
+    combiner: dict[str, list[ContributionOut]] = Field(description="The hybrid combiner's inputs, per outcome.")
+    combiner_intercepts: dict[str, float]
+
+
+class ModelOut(BaseModel):
+    """The model folder's ``metadata.json`` (main fields listed; every field is returned)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    package_version: str
+    trained_at: str
+    training_examples: int
+    labels: list[str]
+    evaluation: dict[str, Any] = Field(description="Figures per test set and mode, as `claims train` measured them.")
+    format_version: int
