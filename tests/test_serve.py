@@ -201,8 +201,10 @@ class Gate:
 
     def __init__(self, real):
         self.real, self.entered, self.release = real, threading.Event(), threading.Event()
+        self.labelled: list[str] = []
 
     def label_sentences(self, sentences, **options):
+        self.labelled.extend(sentences)
         self.entered.set()
         assert self.release.wait(30)
         return self.real.label_sentences(sentences, **options)
@@ -235,6 +237,26 @@ def test_past_the_time_limit_is_503(classifier):
     assert answer.status == 503
     assert answer.json()["error"].startswith("labelling took longer than the limit of 0.2 s")
     assert page.status == 503 and "labelling took longer than the limit" in page.text
+
+
+def test_a_request_past_its_time_while_waiting_for_a_thread_is_never_labelled(classifier):
+    """One labelling thread, held; a second request times out waiting for it and must not be run later,
+    so requests past their time cannot pile up work."""
+    gate = Gate(classifier)
+    with running(create_app(gate, Limits(time_limit=0.5, threads=1))) as where:
+        held: list = []
+        first = threading.Thread(target=lambda: held.append(post_json(where, "/v1/label", {"text": "We warn."})))
+        first.start()
+        try:
+            assert gate.entered.wait(30)
+            waited = post_json(where, "/v1/label", {"text": "We urge calm."})
+        finally:
+            gate.release.set()
+            first.join(30)
+        after = [post_json(where, "/v1/label", {"text": f"We demand {n} apologies."}) for n in (1, 2)]
+    assert waited.status == 503 and held[0].status == 503  # the held one also ran past its time
+    assert [a.status for a in after] == [200, 200]
+    assert gate.labelled == ["We warn.", "We demand 1 apologies.", "We demand 2 apologies."]
 
 
 class Broken:

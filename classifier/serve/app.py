@@ -9,6 +9,8 @@ routes), never a stack trace.
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
@@ -197,20 +199,30 @@ async def _read_label_form(form: Any) -> tuple[FormState, str]:
 
 
 def _runner(limits: Limits) -> Callable[[Callable[[], T]], Any]:
-    """Runs a labelling job in a worker thread under the time limit. A job past the limit is answered
-    with 503 at once; its thread finishes in the background (a thread cannot be stopped)."""
-    limiter: list[anyio.CapacityLimiter] = []
+    """Runs labelling jobs in worker threads, at most ``limits.threads`` at once, under the time limit.
+
+    A request past the limit is answered with 503 at once. Its thread cannot be stopped: it finishes
+    its batch in the background, still holding its place among the labelling threads, so slow
+    requests can never pile up more than ``limits.threads`` labelling jobs; and a job whose time ran
+    out while it waited for a place is dropped without being run.
+    """
+    places = threading.BoundedSemaphore(limits.threads)
+    message = f"labelling took longer than the limit of {limits.time_limit:g} s; send less text per request"
 
     async def run(job: Callable[[], T]) -> T:
-        if not limiter:
-            limiter.append(anyio.CapacityLimiter(4))
+        deadline = time.monotonic() + limits.time_limit
+
+        def in_place() -> T:
+            with places:
+                if time.monotonic() >= deadline:  # nobody is waiting for this answer any more
+                    raise TimeLimitExceeded(message)
+                return job()
+
         try:
             with anyio.fail_after(limits.time_limit):
-                return await anyio.to_thread.run_sync(job, abandon_on_cancel=True, limiter=limiter[0])
+                return await anyio.to_thread.run_sync(in_place, abandon_on_cancel=True)
         except TimeoutError:
-            raise TimeLimitExceeded(
-                f"labelling took longer than the limit of {limits.time_limit:g} s; send less text per request"
-            ) from None
+            raise TimeLimitExceeded(message) from None
 
     return run
 

@@ -29,7 +29,8 @@ class Limits:
 
     max_bytes: int = 2_000_000
     max_sentences: int = 5_000
-    time_limit: float = 30.0  # seconds of labelling per request
+    time_limit: float = 30.0  # seconds a request may wait for its labels
+    threads: int = 4  # labelling jobs running at once (each holds the GIL only part of the time)
 
 
 class TooLarge(Exception):
