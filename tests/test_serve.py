@@ -126,7 +126,7 @@ def test_openapi_documents_every_endpoint_with_schemas_and_examples(server):
     assert {"text": "We demand an apology."} in schemas["LabelRequest"]["examples"]
     label = spec["paths"]["/v1/label"]["post"]
     assert label["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/Record")
-    assert {"413", "422", "503"} <= set(label["responses"])
+    assert {"413", "415", "422", "503"} <= set(label["responses"])
     page = call(server, "GET", "/docs")
     assert page.status == 200 and "text/html" in page.headers["content-type"]
     for piece in ("POST /v1/label", "POST /v1/explain", "GET /v1/health", "GET /v1/model", 'id="schema-Record"'):
@@ -162,6 +162,13 @@ def test_a_malformed_request_is_422_naming_the_field(server, body, field, words)
     assert words in error["detail"][0]["message"] or words in error["error"]
     assert error["error"].startswith(f"invalid request: {field}: ")
     assert "Traceback" not in answer.text
+
+
+def test_a_body_not_sent_as_json_is_415_saying_how(server):
+    for headers in ({}, {"content-type": "text/plain"}, {"content-type": "application/x-www-form-urlencoded"}):
+        answer = call(server, "POST", "/v1/label", b'{"text": "We demand an apology."}', headers)
+        assert answer.status == 415, headers
+        assert answer.json()["error"] == "send the body as JSON, with the header 'content-type: application/json'"
 
 
 def test_explain_needs_a_sentence(server):

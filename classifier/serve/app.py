@@ -44,6 +44,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for status, text in (
         (400, "The input cannot be labelled (for example, an uploaded file that is not text)."),
         (413, "The request is larger than the server's limits (bytes or sentences)."),
+        (415, "The body was not sent as JSON (no 'content-type: application/json' header)."),
         (422, "Malformed JSON, a wrong type or an unknown field; 'detail' names each field at fault."),
         (503, "Labelling took longer than the per-request time limit."),
     )
@@ -234,7 +235,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": message, "detail": detail or []}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if "json" not in request.headers.get("content-type", ""):  # e.g. curl -d without -H: not read as JSON
+            return error(415, "send the body as JSON, with the header 'content-type: application/json'")
         detail = [
             {"field": _field(e.get("loc", ())), "message": str(e.get("msg", "")).removeprefix("Value error, ")}
             for e in exc.errors()
