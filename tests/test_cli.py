@@ -287,6 +287,52 @@ def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, com
     assert blocked.read_text() == "not a folder"
 
 
+def test_serve_without_its_extra_names_the_extra(monkeypatch):
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def no_uvicorn(name, *args, **kwargs):
+        if name == "uvicorn" or name.startswith("uvicorn."):
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "uvicorn" or m.startswith("uvicorn.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    result = invoke("serve")
+    assert result.exit_code == 7, result.output
+    assert result.stderr.strip() == "claims: error: this command needs uvicorn: pip install 'claim-classifier[serve]'"
+
+
+#: Libraries the labelling path must never load: training's, the web server's, the neural ones (pydantic is
+#: not listed: typer itself requires and loads it).
+NOT_ON_THE_LABELLING_PATH = (
+    "sklearn", "datasets", "pandas", "pyarrow", "scipy", "spacy", "onnxruntime", "tokenizers", "torch",
+    "fastapi", "starlette", "uvicorn", "anyio", "multipart", "python_multipart", "httpx",
+)  # fmt: skip
+
+
+def test_claims_label_imports_no_web_framework_or_heavy_library():
+    """The whole `claims label` command (all commands registered, `serve` among them), run to its exit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        f"names = {NOT_ON_THE_LABELLING_PATH!r}\n"
+        "atexit.register(lambda: sys.stderr.write('LOADED:' + ','.join(m for m in names if m in sys.modules)))\n"
+        "sys.argv = ['claims', 'label', '--text', 'We warn them. We urge restraint.', '--format', 'json']\n"
+        "from classifier.cli import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"label": "warning"' in result.stdout
+    assert result.stderr.strip().endswith("LOADED:"), result.stderr
+
+
 def test_a_full_disk_on_standard_output_is_an_io_error():
     import os
     import subprocess

@@ -5,7 +5,7 @@ without scikit-learn, datasets, pandas or pyarrow.
 
 Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
 4 bad labelled data; 5 bad rule files; 6 bad model directory; 7 the command
-needs the 'train' extra; 130 interrupted.
+needs an extra ('train' or 'serve'); 8 the system refused a read or write; 130 interrupted.
 
 Each command group lives in a module of its own (label, training, tools,
 rules); this one builds the app and adds them in the order ``--help`` lists.
@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import label, rules, tools, training
+from . import label, rules, serve, tools, training
 
 app = typer.Typer(
     name="claims",
@@ -52,6 +52,7 @@ label.register(app)
 training.register(app)
 tools.register(app)
 rules.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -62,8 +62,9 @@ def handles_errors(command: F) -> F:
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise
         except ModuleNotFoundError as exc:
-            if exc.name and exc.name.split(".")[0] in OPTIONAL_MODULES:
-                _error(f"this command needs {exc.name.split('.')[0]}: pip install 'claim-classifier[train]'")
+            top = (exc.name or "").split(".")[0]
+            if top in OPTIONAL_MODULES:
+                _error(f"this command needs {top}: pip install 'claim-classifier[{OPTIONAL_MODULES[top]}]'")
                 raise typer.Exit(MISSING_EXTRA_EXIT) from None
             _error(f"internal error (ModuleNotFoundError: {exc}); please report it")
             raise typer.Exit(1) from None
@@ -79,8 +80,11 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: Modules of the optional 'train' extra, and the exit code when a command needs one that is missing.
-OPTIONAL_MODULES = frozenset({"sklearn", "datasets", "joblib", "pyarrow", "pandas", "threadpoolctl"})
+#: Modules of the optional extras (module -> extra), and the exit code when a command needs one that is missing.
+OPTIONAL_MODULES = {
+    **dict.fromkeys(("sklearn", "datasets", "joblib", "pyarrow", "pandas", "threadpoolctl"), "train"),
+    **dict.fromkeys(("fastapi", "starlette", "uvicorn", "pydantic", "multipart", "python_multipart"), "serve"),
+}
 MISSING_EXTRA_EXIT = 7
 #: Exit code when the operating system refuses a read or write (permissions, a full disk).
 IO_ERROR_EXIT = 8

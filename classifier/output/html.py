@@ -49,7 +49,7 @@ class LabelledDocument:
 
 def render_report(documents: Sequence[LabelledDocument], *, title: str = "Claims report") -> str:
     """The whole report as one HTML string."""
-    sections = [_section(number, document) for number, document in enumerate(documents, start=1)]
+    sections = [document_section(number, document) for number, document in enumerate(documents, start=1)]
     combined = Counter(p.label or "none" for d in documents for p in d.predictions)
     combined_chart = ""
     if len(documents) > 1:
@@ -58,14 +58,20 @@ def render_report(documents: Sequence[LabelledDocument], *, title: str = "Claims
         )
     return _PAGE.format(
         title=html.escape(title),
-        style=_STYLE + _label_styles(),
-        legend=_legend(),
+        style=report_css(),
+        legend=legend(),
         sections="\n".join(sections),
         combined=combined_chart,
     )
 
 
-def _section(number: int, document: LabelledDocument) -> str:
+def report_css() -> str:
+    """The report's style sheet (also served as a file by ``claims serve``, whose pages allow no inline style)."""
+    return _STYLE + _label_styles()
+
+
+def document_section(number: int, document: LabelledDocument) -> str:
+    """One statement as a section: its text with every sentence shaded and focusable, and its chart."""
     counts = Counter(p.label or "none" for p in document.predictions)
     pieces, cursor = [], 0
     for index, prediction in enumerate(document.predictions):
@@ -122,7 +128,8 @@ def _chart(counts: Counter[str], key: str) -> str:
     )
 
 
-def _legend() -> str:
+def legend() -> str:
+    """The legend: each label's swatch, name and definition from the annotation guide."""
     items = "".join(
         f'<li><span class="swatch l-{label}"></span><strong>{DISPLAY_NAMES[label]}</strong>: '
         f"{html.escape(DEFINITIONS[label])}</li>"
