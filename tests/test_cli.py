@@ -287,6 +287,30 @@ def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, com
     assert blocked.read_text() == "not a folder"
 
 
+#: What ``claims label`` must never load: training, tabular and NLP libraries, servers and runtimes.
+HEAVY_MODULES = (
+    "sklearn", "datasets", "pandas", "pyarrow", "polars", "spacy", "onnxruntime", "tokenizers", "fastapi", "flask",
+)  # fmt: skip
+
+
+def test_claims_label_and_label_sentences_import_no_heavy_library(tmp_path):
+    """Run in a fresh interpreter, where the DataFrame and spaCy bridges must stay unloaded too."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from classifier import ClaimClassifier\n"
+        "ClaimClassifier.load().label_sentences(['We warn them.', 'We urge restraint.'])\n"
+        "from classifier.cli import app\n"
+        f"app(['label', {str(SEED_TEXT)!r}, '--format', 'jsonl'], standalone_mode=False)\n"
+        f"print('HEAVY', [m for m in {HEAVY_MODULES!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert len(result.stdout.splitlines()) == 19
+    assert "HEAVY []" in result.stderr, result.stderr
+
+
 def test_a_full_disk_on_standard_output_is_an_io_error():
     import os
     import subprocess
