@@ -8,7 +8,7 @@ Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
 needs the 'train' extra; 130 interrupted.
 
 Each command group lives in a module of its own (label, training, tools,
-rules); this one builds the app and adds them in the order ``--help`` lists.
+rules, label_studio); this one builds the app and adds them in the order ``--help`` lists.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import label, rules, tools, training
+from . import label, label_studio, rules, tools, training
 
 app = typer.Typer(
     name="claims",
@@ -52,6 +52,7 @@ label.register(app)
 training.register(app)
 tools.register(app)
 rules.register(app)
+label_studio.register(app)
 
 
 def main() -> None:
