@@ -104,7 +104,8 @@ class ClaimClassifier:
         from .integrations.frames import label_frame
 
         options = {"mode": check_mode(mode), "min_confidence": min_confidence, "force_label": force_label}
-        return label_frame(self, frame, text=text, keep=tuple(keep), doc=doc, options=options)
+        kept = (keep,) if isinstance(keep, str) else tuple(keep)  # one column name, not its letters
+        return label_frame(self, frame, text=text, keep=kept, doc=doc, options=options)
 
     def scores(self, sentences: Iterable[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""

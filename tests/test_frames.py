@@ -54,6 +54,7 @@ def test_pandas_keep_copies_columns_with_their_types_and_joins_back(classifier, 
     assert list(result.columns[:2]) == ["party", "year"]
     assert result["year"].dtype == frame["year"].dtype
     assert list(result.loc["c", "party"]) == ["UN", "UN"]
+    assert list(classifier.label_frame(frame, keep="party").columns[:1]) == ["party"]  # one name, not letters
     joined = result[["label"]].join(frame[["party"]])
     assert (joined["party"] == result["party"]).all()
 
