@@ -86,6 +86,27 @@ class ClaimClassifier:
         items = sentence_list(sentences, "label_sentences")
         return self._label(items, [(0, len(s)) for s in items], mode, min_confidence, force_label)
 
+    def label_frame(
+        self,
+        frame: Any,
+        *,
+        text: str = "text",
+        keep: Iterable[str] = (),
+        doc: str | None = None,
+        mode: str = "hybrid",
+        min_confidence: float = 0.0,
+        force_label: bool = False,
+    ) -> Any:
+        """Label the ``text`` column of a pandas or polars DataFrame: one row per sentence, with the
+        fields of ``claims label``, the input columns named in ``keep``, and the input row (pandas:
+        the result's index is the input's; polars: a ``row`` column). ``doc`` names a column to use
+        as each record's ``doc`` (default: the row). Missing text gives no sentence."""
+        from .integrations.frames import label_frame
+
+        options = {"mode": check_mode(mode), "min_confidence": min_confidence, "force_label": force_label}
+        kept = (keep,) if isinstance(keep, str) else tuple(keep)  # one column name, not its letters
+        return label_frame(self, frame, text=text, keep=kept, doc=doc, options=options)
+
     def scores(self, sentences: Iterable[str], *, mode: str = "hybrid") -> np.ndarray:
         """The score matrix (rows: sentences, columns: ``labels``) for a batch."""
         return self.scorer.score(sentence_list(sentences, "scores"), (check_mode(mode),)).by_mode[mode]

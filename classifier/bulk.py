@@ -23,16 +23,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .atomic import atomic_path, refuse_to_replace
 from .errors import InputError
 from .output.records import RECORD_FIELDS, record
+from .result import Prediction
 from .tables import load_table
 from .text.segment import split_sentences
 
-if TYPE_CHECKING:
-    from .api import ClaimClassifier
+
+class SentenceLabeller(Protocol):
+    """What labelling a batch needs of ``ClaimClassifier`` (named here, not imported: the API's
+    ``label_frame`` uses this module, so importing the API back would make a cycle)."""
+
+    def label_sentences(self, sentences: list[str], **options: Any) -> list[Prediction]: ...
+
 
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
 #: The input row a record came from (0-based): with ``index`` it identifies the record, and it joins
@@ -56,7 +62,7 @@ class BatchLabeller:
 
     def __init__(
         self,
-        classifier: ClaimClassifier,
+        classifier: SentenceLabeller,
         *,
         text_column: str,
         doc_column: str | None,
@@ -91,7 +97,7 @@ class BatchLabeller:
 
 
 def label_dataset(
-    classifier: ClaimClassifier,
+    classifier: SentenceLabeller,
     source: str,
     out: Path,
     *,

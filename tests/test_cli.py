@@ -306,16 +306,17 @@ def test_serve_without_its_extra_names_the_extra(monkeypatch):
     assert result.stderr.strip() == "claims: error: this command needs uvicorn: pip install 'claim-classifier[serve]'"
 
 
-#: Libraries the labelling path must never load: training's, the web server's, the neural ones (pydantic is
-#: not listed: typer itself requires and loads it).
+#: Libraries the labelling path must never load: training's, tabular and NLP ones, the web server's, the neural
+#: ones (pydantic is not listed: typer itself requires and loads it).
 NOT_ON_THE_LABELLING_PATH = (
-    "sklearn", "datasets", "pandas", "pyarrow", "scipy", "spacy", "onnxruntime", "tokenizers", "torch",
-    "fastapi", "starlette", "uvicorn", "anyio", "multipart", "python_multipart", "httpx",
+    "sklearn", "datasets", "pandas", "pyarrow", "polars", "scipy", "spacy", "onnxruntime", "tokenizers", "torch",
+    "fastapi", "starlette", "uvicorn", "anyio", "multipart", "python_multipart", "httpx", "flask",
 )  # fmt: skip
 
 
-def test_claims_label_imports_no_web_framework_or_heavy_library():
-    """The whole `claims label` command (all commands registered, `serve` among them), run to its exit."""
+def test_claims_label_and_label_sentences_import_no_heavy_library(tmp_path):
+    """In a fresh interpreter: the API's labelling, then the whole `claims label` command (all commands
+    registered, `serve` among them) run to its exit; the DataFrame and spaCy bridges stay unloaded too."""
     import subprocess
     import sys
 
@@ -323,13 +324,15 @@ def test_claims_label_imports_no_web_framework_or_heavy_library():
         "import atexit, sys\n"
         f"names = {NOT_ON_THE_LABELLING_PATH!r}\n"
         "atexit.register(lambda: sys.stderr.write('LOADED:' + ','.join(m for m in names if m in sys.modules)))\n"
-        "sys.argv = ['claims', 'label', '--text', 'We warn them. We urge restraint.', '--format', 'json']\n"
+        "from classifier import ClaimClassifier\n"
+        "ClaimClassifier.load().label_sentences(['We warn them.', 'We urge restraint.'])\n"
+        f"sys.argv = ['claims', 'label', {str(SEED_TEXT)!r}, '--format', 'jsonl']\n"
         "from classifier.cli import main\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert '"label": "warning"' in result.stdout
+    assert len(result.stdout.splitlines()) == 19
     assert result.stderr.strip().endswith("LOADED:"), result.stderr
 
 

@@ -50,8 +50,9 @@ def test_labelling_path_imports_no_heavy_libraries():
         "from classifier import ClaimClassifier\n"
         "ClaimClassifier.load().label_text('We warn them. We urge restraint.')\n"
         "from classifier.cli import app\n"
-        "heavy = [m for m in ('sklearn', 'datasets', 'pandas', 'pyarrow', 'scipy', 'fastapi', 'starlette',\n"
-        "                     'uvicorn', 'anyio', 'multipart', 'python_multipart') if m in sys.modules]\n"
+        "heavy = ('sklearn', 'datasets', 'pandas', 'pyarrow', 'polars', 'scipy', 'spacy', 'fastapi', 'starlette',\n"
+        "         'uvicorn', 'anyio', 'multipart', 'python_multipart')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

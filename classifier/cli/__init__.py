@@ -8,7 +8,7 @@ Exit codes: 0 success; 1 internal error; 2 usage error; 3 unreadable input;
 needs an extra ('train' or 'serve'); 8 the system refused a read or write; 130 interrupted.
 
 Each command group lives in a module of its own (label, training, tools,
-rules); this one builds the app and adds them in the order ``--help`` lists.
+rules, label_studio); this one builds the app and adds them in the order ``--help`` lists.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import label, rules, serve, tools, training
+from . import label, label_studio, rules, serve, tools, training
 
 app = typer.Typer(
     name="claims",
@@ -53,6 +53,7 @@ training.register(app)
 tools.register(app)
 rules.register(app)
 serve.register(app)
+label_studio.register(app)
 
 
 def main() -> None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from .common import Mode, ModelOption, RulesOption, ViewFormat, handles_errors
+
+
+class SuggestFormat(StrEnum):
+    jsonl = "jsonl"
+    label_studio = "label-studio"
 
 
 def register(app: typer.Typer) -> None:
@@ -48,18 +54,25 @@ def explain(
 @handles_errors
 def suggest(
     files: Annotated[list[str], typer.Argument(help="Statement files (or labelled .jsonl) to draw sentences from.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL file to write the ranked sentences to.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write the ranked sentences to.")],
     limit: Annotated[int, typer.Option(min=1, help="How many sentences to suggest.")] = 50,
     model: ModelOption = None,
     rules: RulesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    output_format: Annotated[
+        SuggestFormat,
+        typer.Option("--format", "-f", help="jsonl (fill in 'label'), or label-studio (tasks to import)."),
+    ] = SuggestFormat.jsonl,
 ) -> None:
     """Rank the sentences that most deserve a human label.
 
     Sentences where rules and model disagree, confidence is low or the two
     best labels are close come first. The output is JSONL with an empty
     'label' to fill in and 'suggested_label' as a hint; once labelled it is
-    ready for 'claims train --data'.
+    ready for 'claims train --data'. With --format label-studio it is a JSON
+    list of Label Studio tasks, pre-annotated with the classifier's label,
+    confidence and rule hits (interface: 'claims label-studio config'); the
+    project's export goes straight to 'claims train --data'.
     """
     from ..api import ClaimClassifier
     from ..atomic import write_text_atomically
@@ -67,8 +80,17 @@ def suggest(
     from ..suggest import suggest as rank
 
     pairs = sentences_to_rank(files)
-    suggestions = rank(ClaimClassifier.load(model, rules=rules or []).scorer, pairs, limit)
-    lines = "".join(json.dumps(s.to_record(), ensure_ascii=False) + "\n" for s in suggestions)
+    classifier = ClaimClassifier.load(model, rules=rules or [])
+    suggestions = rank(classifier.scorer, pairs, limit)
+    if output_format is SuggestFormat.label_studio:
+        from ..integrations import label_studio
+
+        predictions = classifier.label_sentences([s.text for s in suggestions])
+        version = label_studio.model_version(classifier.metadata)
+        tasks = label_studio.tasks(suggestions, predictions, version)
+        lines = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
+    else:
+        lines = "".join(json.dumps(s.to_record(), ensure_ascii=False) + "\n" for s in suggestions)
     write_text_atomically(out, lines, force=force)
     print(f"wrote {len(suggestions)} suggestions to {out}", file=sys.stderr)
 

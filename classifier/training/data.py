@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from ..integrations.label_studio_export import read_export
 from ..labels import OUTCOMES, normalise_label
 from ..shipped import shipped_path
 from ..tables import load_table
@@ -140,11 +141,19 @@ def load_labelled_file(path: Path) -> list[Example]:
 def load_user_data(location: str, *, text_column: str = "text", label_column: str = "label") -> list[Example]:
     """Read a user's labelled data and validate it.
 
+    A Label Studio export (JSON, JSON-MIN or CSV) is recognised and read task by task: the
+    annotators' labels, tasks without a human annotation skipped (``integrations.label_studio``).
+
     A JSONL file is read with the standard library: quicker, no ``datasets``
     needed, and nested fields of mixed types (a real sentence's ``locator``)
     do not trip a columnar reader. Every other format goes through ``datasets``.
     """
     path = Path(location)
+    exported = read_export(path, text_column=text_column, label_column=label_column) if path.is_file() else None
+    if exported is not None:  # a Label Studio export: the annotators' labels, task by task
+        if not exported.rows:
+            raise DataError(f"{location}: a Label Studio export with no annotated task")
+        return to_examples(exported.rows, text_column=text_column, label_column="label", source=path.stem)
     if path.suffix.lower() == ".jsonl" and path.is_file():
         rows = read_jsonl(path)
         columns = sorted({key for row in rows for key in row if key != "_origin"})
