@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from classifier.errors import RuleError
 from classifier.rulebook.patterns import compile_pattern, inflections
@@ -114,3 +116,66 @@ def test_a_gap_still_skips_hyphenated_and_apostrophised_words_whole():
     assert pattern.regex.search("They warned of far-reaching consequences.")
     assert pattern.regex.search("They warned o'brien's consequences.")
     assert not pattern.regex.search("They warned of grave and lasting consequences.")  # three words
+
+
+def _repeats(parsed, inside_bounded: int = 1):
+    """Every repeat of a parsed expression: (op, min, max, body, product of enclosing bounds)."""
+    from re import _constants as c
+
+    for op, argument in parsed:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, body = argument
+            yield op, low, high, body, inside_bounded
+            yield from _repeats(body, inside_bounded * (high + 1 if high != c.MAXREPEAT else 1))
+        elif op in (c.SUBPATTERN, c.ATOMIC_GROUP, c.ASSERT, c.ASSERT_NOT):
+            yield from _repeats(argument[-1], inside_bounded)
+        elif op == c.BRANCH:
+            for branch in argument[1]:
+                yield from _repeats(branch, inside_bounded)
+
+
+def _one_way_to_split(body) -> bool:
+    """One character class; or one delimiter character then a run of one class: its iterations
+    cannot be regrouped, so the engine never retries them at other lengths."""
+    from re import _constants as c
+
+    kinds = [op for op, _ in body]
+    if kinds in ([c.IN], [c.LITERAL]):
+        return True
+    if len(kinds) != 2 or kinds[0] not in (c.IN, c.LITERAL) or kinds[1] not in (c.MAX_REPEAT, c.POSSESSIVE_REPEAT):
+        return False
+    return [op for op, _ in body[1][1][2]] == [c.IN]
+
+
+_TOKENS = (
+    ["alpha", "beta~", "pay~", "gamma?", "(delta|the delta)", "(a|b)?", "*", "#", "*ing"]
+    + [f"..{k}" for k in range(1, 10)]
+    + ["...", "^", "(x ..2 y)", "(a|*)"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=9))
+def test_every_pattern_the_language_accepts_compiles_to_an_expression_that_cannot_backtrack_widely(tokens):
+    """The matching bound by construction, over any pattern the language accepts (hypothesis): no
+    repeat without an upper bound iterates over more than one character class, or one delimiter then
+    a run of letters (so a string splits into its iterations one way only); repeats that
+    hold other repeats are bounded, and their bounds multiply to at most MAX_PLACEMENTS per pattern.
+    benchmarks/rule_fuzz.py counts the regex engine's steps on 1,000-word adversarial sentences."""
+    from re import _constants as c
+    from re import _parser
+
+    from classifier.rulebook.patterns import MAX_PLACEMENTS
+
+    try:
+        compiled = compile_pattern(" ".join(tokens), IRREGULAR)
+    except RuleError:
+        return
+    for expression in (compiled.regex, compiled.lowered):
+        nested_bounds = 1
+        for op, _low, high, body, enclosing in _repeats(_parser.parse(expression.pattern, expression.flags)):
+            if high == c.MAXREPEAT and op != c.POSSESSIVE_REPEAT:
+                assert _one_way_to_split(body), expression.pattern
+            if high != c.MAXREPEAT and any(k in (c.MAX_REPEAT, c.MIN_REPEAT) for k, *_ in _repeats(body)):
+                nested_bounds = max(nested_bounds, enclosing * (high + 1))
+        assert nested_bounds <= MAX_PLACEMENTS + 1, expression.pattern
