@@ -39,6 +39,8 @@ def print_explanation(explanation: Explanation, console: Any = None) -> None:
     console.print(hits if explanation.rule_hits or explanation.guards else "no rule fired")
     for label, features in explanation.model_features.items():
         console.print(_contributions(f"model features for {DISPLAY_NAMES[label]}", features))
+    if any("encoder" in parts for parts in explanation.model_blocks.values()):
+        console.print(_blocks(explanation.model_blocks))
     scores = Table(title="scores by source", title_justify="left")
     scores.add_column("")
     for label in explanation.scores:
@@ -62,4 +64,15 @@ def _contributions(title: str, items: Sequence[Contribution]) -> Table:
     for item in items:
         # names such as "log_p_model[demand]" or n-grams with brackets are text, not rich markup
         table.add_row(escape(item.name), f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
+    return table
+
+
+def _blocks(shares: dict[str, dict[str, float]]) -> Table:
+    """The text model's logit per outcome, split into its TF-IDF and encoder blocks (encoder models)."""
+    table = Table(title="model logit by feature block", title_justify="left")
+    table.add_column("")
+    for label in shares:
+        table.add_column(DISPLAY_NAMES[label][:8], justify="right")
+    for block in ("tfidf", "encoder", "intercept"):
+        table.add_row(block, *[f"{shares[label][block]:+.3f}" for label in shares])
     return table
