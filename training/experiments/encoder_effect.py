@@ -4,6 +4,7 @@ Run (needs the 'encoder' and 'train' extras, and the pointer-only sources rebuil
 
     python training/experiments/encoder_effect.py scales            # grouped 5-fold CV, s in 1, 2, 4
     python training/experiments/encoder_effect.py cv S              # the three candidates by the same CV
+                                                   [--only TEXT]    # (those whose name contains TEXT)
     python training/experiments/encoder_effect.py devtest S         # trained on the training side, dev-test set
     python training/experiments/encoder_effect.py realtest-alone S  # encoder alone trained on everything,
                                                                     # on the real-text test set (one look)
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("what", choices=("scales", "cv", "devtest", "realtest-alone"))
     parser.add_argument("scale", nargs="?", type=float, default=1.0)
     parser.add_argument("--cache", type=Path, help="an .npz file of embeddings, read and updated")
+    parser.add_argument("--only", help="run only the candidates whose name contains this")
     args = parser.parse_args()
     if args.cache:
         print(f"{load_memo(args.cache)} embeddings read from {args.cache}", flush=True)
@@ -82,6 +84,8 @@ def main() -> None:
         runs = candidates(args.scale)
     if args.what == "realtest-alone":
         runs = {name: settings for name, settings in runs.items() if not settings.tfidf}
+    if args.only:
+        runs = {name: settings for name, settings in runs.items() if args.only in name}
     devtest = load_labelled_file(shipped_devtest_file())
     for name, settings in runs.items():
         began = time.perf_counter()
