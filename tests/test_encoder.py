@@ -99,6 +99,18 @@ def test_the_command_line_without_the_extra_says_one_line_and_exits_7(without_on
     ], result.output
 
 
+def test_asking_for_the_encoder_model_where_none_ships_says_so_in_one_line():
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    if (ROOT / "classifier" / "models" / "encoder" / METADATA).is_file():
+        pytest.skip("an encoder model ships")
+    result = CliRunner().invoke(app, ["label", "--model", "encoder", "--text", "We warn them."])
+    assert result.exit_code == 6
+    assert result.output.count("\n") == 1 and "no 'encoder' model ships" in result.output, result.output
+
+
 def test_a_model_name_that_is_not_shipped_is_a_path():
     with pytest.raises(ModelError, match="no such model directory"):
         ClaimClassifier.load("no-such-model")

@@ -72,8 +72,13 @@ def resolve_model_dir(directory: str | Path | None) -> Path:
         return default_model_dir()
     if isinstance(directory, str) and directory in SHIPPED_MODELS:
         path = shipped_model_dir(directory)
+        if not path.is_dir() and directory == "default":
+            raise ModelError(f"{path}: the shipped model is missing; reinstall the package")
         if not path.is_dir():
-            raise ModelError(f"the shipped model {directory!r} is not in this installation; reinstall the package")
+            raise ModelError(
+                f"no {directory!r} model ships with this version of claim-classifier (measured and not adopted, "
+                "docs/encoder.md); build one with training/build_encoder_model.py --out DIR and pass --model DIR"
+            )
         return path
     return Path(directory)
 
