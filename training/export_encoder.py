@@ -19,7 +19,7 @@ quantisation, per-channel weights, the feed-forward output projections kept
 in fp32) or ``fp16`` (weights and arithmetic in half
 precision, inputs and outputs in single). ``--measure`` encodes the whole
 training corpus with the original encoder and with each variant, through the
-same code the classifier runs, and prints the cosine agreement (the issue asks
+same code the classifier runs, and prints the cosine agreement (the requirement is
 for at least 0.99) and the speed on one thread. ``--install`` also writes
 ``tests/data/encoder_reference.npz``: the original encoder's embeddings of 256
 corpus sentences, which ``tests/test_encoder.py`` compares the shipped ONNX
