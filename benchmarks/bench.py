@@ -13,6 +13,14 @@ Measures, in one run so that ratios compare like with like:
     `claims label-dataset` on N and 10 N sentences.
   * time and peak memory of `claims label` on a 50 MB file.
 Sizes: 100,000 and 1,000,000 sentences; --quick uses 10,000 and 100,000 and a 5 MB file.
+
+With --encoder [MODEL] (needs the 'encoder' extra) it measures instead the
+encoder mode next to the default mode: throughput of label_sentences (hybrid)
+on one core, start-up wall time and peak memory of `claims label --text`,
+peak memory labelling the sentences in process, and the disk size of the
+extra (the packages it installs beyond the default install) and of the
+encoder's files. MODEL is a model folder with an encoder block (default: the
+shipped 'encoder' model). Sizes: 2,000 sentences (--quick: 500).
 """
 
 from __future__ import annotations
@@ -165,10 +173,90 @@ def big_file_run(megabytes: int, folder: Path) -> tuple[float, float, float]:
     return run_measured([sys.executable, "-m", "classifier", "label", str(path), "--format", "jsonl"])
 
 
+def requirement_closure(names: list[str]) -> set[str]:
+    """Installed distributions these need, themselves included (extras' own optional needs left out)."""
+    import re
+    from importlib import metadata
+
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = re.split(r"[\s;<>=!~\[(]", todo.pop(), maxsplit=1)[0].lower().replace("_", "-")
+        if name in seen:
+            continue
+        try:
+            requires = metadata.distribution(name).requires or []
+        except metadata.PackageNotFoundError:
+            continue
+        seen.add(name)
+        todo.extend(r for r in requires if "extra ==" not in r)
+    return seen
+
+
+def extra_size_mb() -> tuple[float, float, list[str]]:
+    """Disk size of the distributions the encoder extra adds to the default install, of the
+    encoder files, and the names of those distributions."""
+    from importlib import metadata
+
+    from classifier.textmodel.encoder import encoders_dir
+
+    added = sorted(requirement_closure(["onnxruntime", "tokenizers"]) - requirement_closure(["claim-classifier"]))
+    total = 0
+    for name in added:
+        for file in metadata.distribution(name).files or []:
+            path = Path(str(file.locate()))
+            total += path.stat().st_size if path.is_file() else 0
+    encoder_files = sum(p.stat().st_size for p in encoders_dir().rglob("*") if p.is_file())
+    return total / 1e6, encoder_files / 1e6, added
+
+
+def encoder_comparison(model: str, count: int, repeats: int) -> None:
+    """The encoder mode next to the default mode, one core each (onnxruntime runs one thread)."""
+    import os
+
+    from classifier import ClaimClassifier
+
+    sentences = corpus_sentences(count)
+    print(f"encoder mode ({model}) next to the default mode; OMP/BLAS threads: {os.environ.get('OMP_NUM_THREADS')}")
+    for name, where in (("default", None), ("encoder", model)):
+        began = time.perf_counter()
+        classifier = ClaimClassifier.load(where)
+        loaded = time.perf_counter() - began
+        classifier.label_sentences(sentences[:20])  # first call builds caches and the session
+        began = time.perf_counter()
+        classifier.label_sentences(sentences)
+        rate = count / (time.perf_counter() - began)
+        command = [sys.executable, "-m", "classifier", "label", "--text", "We urge both sides to return to talks."]
+        runs = [
+            run_measured([*command, *(["--model", where] if where else []), "--format", "jsonl"])
+            for _ in range(repeats)
+        ]
+        code = (
+            "from classifier import ClaimClassifier\n"
+            "from classifier.training.data import load_corpus\n"
+            "base = [e.text for e in load_corpus()]\n"
+            f"ClaimClassifier.load({where!r}).label_sentences([base[i % len(base)] for i in range({count})])\n"
+        )
+        _seconds, peak, _anon = run_measured([sys.executable, "-c", code])
+        print(
+            f"  {name:8} {rate:8,.0f} sentences/s (hybrid, {count:,} sentences); load {loaded:.2f} s in process; "
+            f"claims label --text {statistics.median(r[0] for r in runs):.2f} s, "
+            f"peak {max(r[1] for r in runs):.0f} MB; "
+            f"labelling {count:,} in process peak {peak:.0f} MB"
+        )
+    packages, encoder_files, added = extra_size_mb()
+    print(f"  the extra installs {packages:.0f} MB: {', '.join(added)}")
+    print(f"  the encoder's files (exported by training/export_encoder.py): {encoder_files:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller inputs")
+    parser.add_argument("--encoder", nargs="?", const="encoder", help="measure the encoder mode instead")
     args = parser.parse_args()
+    if args.encoder:
+        encoder_comparison(args.encoder, 500 if args.quick else 2000, 3 if args.quick else 5)
+        return
     small = 10_000 if args.quick else 100_000
     rates = throughput(small)
     starts = startup(3 if args.quick else 7)

@@ -46,6 +46,10 @@ class ClaimClassifier:
     ) -> ClaimClassifier:
         """Load a model directory (the shipped default when None) and the rules.
 
+        A ``str`` naming a shipped model loads it: "default", or "encoder" (the
+        sentence-encoder model, which needs ``pip install "claim-classifier[encoder]"``
+        and says so otherwise). Any other string or a ``Path`` is a folder.
+
         ``rules`` adds user rule files or folders on top of the shipped ones
         (same id: replaces; ``enabled = false``: disables).
         """

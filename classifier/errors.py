@@ -34,5 +34,11 @@ class ModelError(ClassifierError):
     exit_code = 6
 
 
+class MissingExtraError(ClassifierError):
+    """A model or command needs an optional extra that is not installed (the message names the install)."""
+
+    exit_code = 7
+
+
 class DecodingWarning(UserWarning):
     """The input was not valid UTF-8; undecodable bytes were replaced with U+FFFD."""

@@ -52,6 +52,9 @@ class Explanation:
     rules_scores: dict[str, float]
     model_scores: dict[str, float]
     model_features: dict[str, list[Contribution]]  # for the chosen outcome and the runner-up
+    #: Each outcome's text-model logit split by feature block: "tfidf", "encoder" (encoder models
+    #: only) and "intercept"; the three add up to the logit.
+    model_blocks: dict[str, dict[str, float]]
     combiner: dict[str, list[Contribution]]  # the hybrid's inputs, for both outcomes
     combiner_intercepts: dict[str, float]
 
@@ -67,6 +70,7 @@ class Explanation:
             "rules_scores": self.rules_scores,
             "model_scores": self.model_scores,
             "model_features": {k: [c.to_dict() for c in v] for k, v in self.model_features.items()},
+            "model_blocks": self.model_blocks,
             "combiner": {k: [c.to_dict() for c in v] for k, v in self.combiner.items()},
             "combiner_intercepts": self.combiner_intercepts,
         }
@@ -93,6 +97,7 @@ def explain(scorer: Scorer, sentence: str) -> Explanation:
         rules_scores=_as_dict(batch.by_mode["rules"][0]),
         model_scores=_as_dict(batch.model_probabilities[0]),
         model_features={label: _top_features(model, batch.rows, OUTCOMES.index(label)) for label in (best, second)},
+        model_blocks=_block_shares(model, batch.rows, batch.dense),
         combiner={
             label: _combiner_terms(inputs, names, model.combiner_coef[OUTCOMES.index(label)])
             for label in (best, second)
@@ -110,6 +115,19 @@ def _top_features(model: TextModel, rows: SparseRows, outcome: int) -> list[Cont
     weights = model.text_coef[outcome]
     terms = [Contribution(names[j], float(v), float(weights[j])) for j, v in zip(rows.indices, rows.data, strict=True)]
     return sorted(terms, key=lambda c: -abs(c.contribution))[:TOP_FEATURES]
+
+
+def _block_shares(model: TextModel, rows: SparseRows, dense: np.ndarray | None) -> dict[str, dict[str, float]]:
+    """How much the TF-IDF block and the encoder block (if any) add to each outcome's text-model logit."""
+    n = model.n_sparse
+    shares = {}
+    for k, label in enumerate(OUTCOMES):
+        parts = {"tfidf": float(np.dot(rows.data, model.text_coef[k, rows.indices])) if n else 0.0}
+        if dense is not None:
+            parts["encoder"] = float(dense[0] @ model.text_coef[k, n:])
+        parts["intercept"] = float(model.text_intercept[k])
+        shares[label] = parts
+    return shares
 
 
 def _combiner_terms(inputs: np.ndarray, names: list[str], weights: np.ndarray) -> list[Contribution]:

@@ -58,6 +58,8 @@ class BatchScores:
     combiner_inputs: np.ndarray | None = None
     #: The TF-IDF rows of the batch, kept only when asked for (explanations read their features).
     rows: SparseRows | None = None
+    #: The encoder block's columns (encoder models only), kept with the rows.
+    dense: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Scorer:
             by_mode=by_mode,
             combiner_inputs=model.combiner_inputs if model else None,
             rows=model.rows if model else None,
+            dense=model.dense if model else None,
         )
 
     def decided(

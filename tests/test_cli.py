@@ -316,7 +316,8 @@ NOT_ON_THE_LABELLING_PATH = (
 
 def test_claims_label_and_label_sentences_import_no_heavy_library(tmp_path):
     """In a fresh interpreter: the API's labelling, then the whole `claims label` command (all commands
-    registered, `serve` among them) run to its exit; the DataFrame and spaCy bridges stay unloaded too."""
+    registered, `serve` among them) run to its exit; the DataFrame and spaCy bridges stay unloaded too,
+    and so does the encoder runtime where its extra is installed (CI runs this file in that venv)."""
     import subprocess
     import sys
 

@@ -51,7 +51,7 @@ def test_labelling_path_imports_no_heavy_libraries():
         "ClaimClassifier.load().label_text('We warn them. We urge restraint.')\n"
         "from classifier.cli import app\n"
         "heavy = ('sklearn', 'datasets', 'pandas', 'pyarrow', 'polars', 'scipy', 'spacy', 'fastapi', 'starlette',\n"
-        "         'uvicorn', 'anyio', 'multipart', 'python_multipart')\n"
+        "         'uvicorn', 'anyio', 'multipart', 'python_multipart', 'onnxruntime', 'tokenizers')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

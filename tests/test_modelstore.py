@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import pickle
@@ -53,7 +52,7 @@ def test_shipped_model_loads_and_records_its_provenance():
     assert {VOCABULARY, ARRAYS} <= set(metadata["files"])
     assert metadata["files"] == {name: file_sha256(default_model_dir() / name) for name in metadata["files"]}
     assert metadata["rules_sha256"] == load_rulebook().digest
-    as_json = json.loads(json.dumps({"settings": dataclasses.asdict(TrainSettings())}))
+    as_json = json.loads(json.dumps({"settings": TrainSettings().record()}))
     assert metadata["settings"] == as_json["settings"]  # the shipped model was built with the defaults
     assert metadata["features"] == json.loads(json.dumps({"blocks": TrainSettings().block_settings()}))
     assert all(block["places_sha256"] == places_digest() for block in metadata["features"]["blocks"])

@@ -120,7 +120,12 @@ def _silence_stdout() -> None:
 
 
 ModelOption = Annotated[
-    Path | None, typer.Option("--model", help="A model directory made by 'claims train' (default: the shipped model).")
+    str | None,
+    typer.Option(
+        "--model",
+        help="A model directory made by 'claims train', or a shipped model by name: 'default' (the default) or "
+        "'encoder' (needs pip install \"claim-classifier[encoder]\"). Write ./encoder for a folder of that name.",
+    ),
 ]
 RulesOption = Annotated[
     list[Path] | None,

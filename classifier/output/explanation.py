@@ -41,6 +41,8 @@ def print_explanation(explanation: Explanation, console: Any = None) -> None:
         console.print("no rule fired")
     for label, features in explanation.model_features.items():
         _contributions(f"model features for {DISPLAY_NAMES[label]}", features).print(console)
+    if any("encoder" in parts for parts in explanation.model_blocks.values()):
+        _blocks(explanation.model_blocks).print(console)
     scores = FittedTable("scores by source")
     scores.id_column("")
     for label in explanation.scores:
@@ -65,4 +67,15 @@ def _contributions(title: str, items: Sequence[Contribution]) -> FittedTable:
         table.figure_column(column)
     for item in items:
         table.add_row(item.name, f"{item.value:.3f}", f"{item.weight:+.3f}", f"{item.contribution:+.3f}")
+    return table
+
+
+def _blocks(shares: dict[str, dict[str, float]]) -> FittedTable:
+    """The text model's logit per outcome, split into its TF-IDF and encoder blocks (encoder models)."""
+    table = FittedTable("model logit by feature block")
+    table.id_column("")
+    for label in shares:
+        table.figure_column(DISPLAY_NAMES[label])
+    for block in ("tfidf", "encoder", "intercept"):
+        table.add_row(block, *[f"{shares[label][block]:+.3f}" for label in shares])
     return table

@@ -215,8 +215,7 @@ class FeatureUnion:
     """Blocks of TF-IDF features side by side, like scikit-learn's ``FeatureUnion``."""
 
     def __init__(self, blocks: Sequence[TfidfFeatures]) -> None:
-        if not blocks:
-            raise ModelError("a model needs at least one feature block")
+        # No blocks: a model that reads an encoder's embeddings alone (checked where the model is built).
         self.blocks = list(blocks)
         self.offsets = np.cumsum([0, *[len(b) for b in self.blocks]])
 
@@ -233,6 +232,8 @@ class FeatureUnion:
 
         Place names are masked once for all the blocks that mask them.
         """
+        if not self.blocks:
+            return SparseRows(np.zeros(len(texts) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
         masked = [mask_places(t) for t in texts] if any(b.mask_places for b in self.blocks) else texts
         parts = [block.transform_masked(masked if block.mask_places else texts) for block in self.blocks]
         if len(parts) == 1:

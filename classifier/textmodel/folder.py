@@ -10,6 +10,11 @@ A model directory holds plain data only:
   evaluation figures, and the SHA-256 of its own content (``metadata_sha256``,
   computed over the rest of it), since its feature settings change scores too.
 
+A model trained with an encoder block also records the encoder (``encoder``:
+name, dimension, scale and the SHA-256 of its ONNX and tokenizer files, which
+live in ``classifier/encoders/<name>/``); loading it needs the 'encoder'
+extra and refuses encoder files that do not match.
+
 Loading verifies the format version, the metadata's own SHA-256, the label
 set and each file's SHA-256 before anything is used, so a truncated, corrupted or substituted file is
 refused with a message that says what to do. Nothing in a model directory can
@@ -45,9 +50,37 @@ _ARRAY_NAMES = ("idf", "text_coef", "text_intercept", "combiner_coef", "combiner
 _CODE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".py", ".pyc", ".so", ".dill")
 
 
+#: Models shipped inside the package, by the name ``load`` and ``--model`` accept.
+SHIPPED_MODELS = ("default", "encoder")
+
+
 def default_model_dir() -> Path:
     """The model shipped inside the package."""
-    return Path(str(resources.files("classifier") / "models" / "default"))
+    return shipped_model_dir("default")
+
+
+def shipped_model_dir(name: str) -> Path:
+    """The folder of a model shipped inside the package, by name."""
+    return Path(str(resources.files("classifier") / "models" / name))
+
+
+def resolve_model_dir(directory: str | Path | None) -> Path:
+    """A model folder from what a caller gave: None is the default, a shipped model's name (a ``str``
+    such as "encoder") is that model, anything else is a path (write ``./encoder`` for a folder of
+    that name)."""
+    if directory is None:
+        return default_model_dir()
+    if isinstance(directory, str) and directory in SHIPPED_MODELS:
+        path = shipped_model_dir(directory)
+        if not path.is_dir() and directory == "default":
+            raise ModelError(f"{path}: the shipped model is missing; reinstall the package")
+        if not path.is_dir():
+            raise ModelError(
+                f"no {directory!r} model ships with this version of claim-classifier (measured and not adopted, "
+                "docs/encoder.md); build one with training/build_encoder_model.py --out DIR and pass --model DIR"
+            )
+        return path
+    return Path(directory)
 
 
 def is_shipped_model_dir(path: Path) -> bool:
@@ -56,20 +89,23 @@ def is_shipped_model_dir(path: Path) -> bool:
     path = path.resolve()
     package = path.parent.parent
     in_a_package = package.name == "classifier" and (package / "__init__.py").is_file()
-    return path == default_model_dir().resolve() or (
-        path.name == "default" and path.parent.name == "models" and in_a_package
+    return any(path == shipped_model_dir(name).resolve() for name in SHIPPED_MODELS) or (
+        path.name in SHIPPED_MODELS and path.parent.name == "models" and in_a_package
     )
 
 
 def load_model(directory: str | Path | None = None) -> TextModel:
-    """Load and verify a model directory (the shipped default when None)."""
-    path = Path(directory) if directory is not None else default_model_dir()
+    """Load and verify a model directory (the shipped default when None, a shipped model by its name)."""
+    path = resolve_model_dir(directory)
     if not path.is_dir():
         raise ModelError(f"{path}: no such model directory")
     metadata = _read_metadata(path)
     _verify_files(path, metadata)
     arrays = _read_arrays(path / ARRAYS)
     features = _read_features(path, metadata, arrays["idf"])
+    encoder = _read_encoder(path, metadata)
+    if encoder is None and not features.blocks:
+        raise ModelError(f"{path}: the model has neither TF-IDF blocks nor an encoder; retrain it")
     model = TextModel(
         features=features,
         text_coef=arrays["text_coef"],
@@ -78,9 +114,20 @@ def load_model(directory: str | Path | None = None) -> TextModel:
         combiner_intercept=arrays["combiner_intercept"],
         combiner_rules=_read_combiner_rules(path, metadata),
         metadata=metadata,
+        encoder=encoder,
     )
     _check_shapes(path, model)
     return model
+
+
+def _read_encoder(path: Path, metadata: dict[str, Any]) -> Any:
+    """The model's sentence encoder, checked against the metadata, or None (imports onnxruntime only if
+    the model has one)."""
+    if "encoder" not in metadata:
+        return None
+    from .encoder import EncoderSpec, SentenceEncoder
+
+    return SentenceEncoder(EncoderSpec.from_metadata(metadata["encoder"], path / METADATA))
 
 
 def check_destination(directory: str | Path, *, force: bool = False, allow_default: bool = False) -> Path:
@@ -154,7 +201,7 @@ def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str])
     with (folder / ARRAYS).open("wb") as handle:
         np.savez(
             handle,
-            idf=np.concatenate([block.idf for block in model.features.blocks]),
+            idf=np.concatenate([np.zeros(0), *[block.idf for block in model.features.blocks]]),
             text_coef=model.text_coef,
             text_intercept=model.text_intercept,
             combiner_coef=model.combiner_coef,
@@ -167,6 +214,8 @@ def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str])
     metadata["labels"] = list(OUTCOMES)
     metadata["combiner_rules"] = list(model.combiner_rules)
     metadata["combiner_features"] = list(model.combiner_names)
+    if model.encoder is not None:
+        metadata["encoder"] = model.encoder.spec.to_metadata()
     names = [VOCABULARY, ARRAYS, *sorted(extra_files)]
     metadata["files"] = {name: file_sha256(folder / name) for name in names}
     metadata[METADATA_DIGEST] = metadata_digest(metadata)

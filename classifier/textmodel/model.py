@@ -5,19 +5,24 @@ A ``TextModel`` is what a training run produces and a model folder holds
 two layers: TF-IDF rows times the logistic-regression coefficients give the
 text model's probabilities; the stacked combiner then weighs the model's
 log-probabilities against the rules' summed weight per label (and, for models
-trained with ``rule_indicators``, one indicator per rule).
+trained with ``rule_indicators``, one indicator per rule). A model trained
+with an encoder block (``encoder.py``) adds each sentence's scaled embedding
+as dense columns after the TF-IDF columns of the same logistic regression.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..labels import CLAIM_LABELS, OUTCOMES
 from .features import FeatureUnion, SparseRows
+
+if TYPE_CHECKING:  # onnxruntime is imported only when a model with an encoder block is loaded
+    from .encoder import SentenceEncoder
 
 #: Model probabilities are floored here before the log, so one rare class cannot dominate.
 LOG_PROBABILITY_FLOOR = 1e-6
@@ -33,6 +38,7 @@ class ModelScores:
     combiner_inputs: np.ndarray | None = None
     combined: np.ndarray | None = None
     rows: SparseRows | None = None  # the TF-IDF rows, kept for explanations
+    dense: np.ndarray | None = None  # the scaled encoder columns, kept for explanations (encoder models)
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,14 @@ class TextModel:
     """Everything numeric a trained model needs to label sentences; immutable, so safe to share."""
 
     features: FeatureUnion
-    text_coef: np.ndarray  # (n_outcomes, n_terms)
+    text_coef: np.ndarray  # (n_outcomes, n_terms + encoder dimension)
     text_intercept: np.ndarray  # (n_outcomes,)
     combiner_coef: np.ndarray  # (n_outcomes, len(combiner_feature_names()))
     combiner_intercept: np.ndarray  # (n_outcomes,)
     combiner_rules: tuple[str, ...]  # rule ids with a column of their own in the combiner
     metadata: dict[str, Any]
+    #: The sentence encoder of a model trained with an encoder block; None for TF-IDF alone.
+    encoder: SentenceEncoder | None = None
     #: Names of the combiner's input columns, in order (derived from ``combiner_rules``).
     combiner_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -62,29 +70,49 @@ class TextModel:
         keep_rows: bool = False,
     ) -> ModelScores:
         """The model's share of scoring a batch, in one call: probabilities, then the combiner if ``combine``."""
-        rows = self.features.transform(sentences) if keep_rows else None
-        probabilities = self.probabilities_of(rows) if rows is not None else self.probabilities(sentences)
+        rows = dense = None
+        if keep_rows:
+            rows, dense = self.features.transform(sentences), self.dense_columns(sentences)
+            probabilities = self.probabilities_of(rows, dense)
+        else:
+            probabilities = self.probabilities(sentences)
         if not combine:
-            return ModelScores(probabilities, rows=rows)
+            return ModelScores(probabilities, rows=rows, dense=dense)
         inputs = combiner_inputs(probabilities, evidence, fired)
         combined = softmax(inputs @ self.combiner_coef.T + self.combiner_intercept)
-        return ModelScores(probabilities, inputs, combined, rows)
+        return ModelScores(probabilities, inputs, combined, rows, dense)
 
     def probabilities(self, sentences: Sequence[str]) -> np.ndarray:
         """The text model's distribution over OUTCOMES, in chunks so memory stays bounded for big batches."""
-        parts = [
-            self.probabilities_of(self.features.transform(sentences[i : i + CHUNK]))
-            for i in range(0, len(sentences), CHUNK)
-        ]
+        parts = []
+        for i in range(0, len(sentences), CHUNK):
+            chunk = sentences[i : i + CHUNK]
+            parts.append(self.probabilities_of(self.features.transform(chunk), self.dense_columns(chunk)))
         return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
 
-    def probabilities_of(self, rows: SparseRows) -> np.ndarray:
+    def dense_columns(self, sentences: Sequence[str]) -> np.ndarray | None:
+        """The encoder block's columns (embedding times its scale), or None for a TF-IDF-only model."""
+        if self.encoder is None:
+            return None
+        return self.encoder.encode(sentences) * self.encoder.spec.scale
+
+    @property
+    def n_sparse(self) -> int:
+        """Number of TF-IDF columns; the encoder's columns, if any, follow them."""
+        return len(self.features)
+
+    def probabilities_of(self, rows: SparseRows, dense: np.ndarray | None = None) -> np.ndarray:
         """The text model's distribution over OUTCOMES for rows already turned into features."""
-        return softmax(linear_scores(rows, self.text_coef, self.text_intercept))
+        n = self.n_sparse
+        scores = linear_scores(rows, self.text_coef[:, :n], self.text_intercept)
+        if dense is not None:
+            scores += dense @ self.text_coef[:, n:].T
+        return softmax(scores)
 
     def shape_problems(self) -> list[str]:
         """Arrays whose shapes do not fit the vocabulary and the outcomes (empty for a sound model)."""
-        n_out, n_terms = len(OUTCOMES), len(self.features)
+        n_out = len(OUTCOMES)
+        n_terms = len(self.features) + (self.encoder.spec.dimension if self.encoder is not None else 0)
         expected = {
             "text_coef": (self.text_coef.shape, (n_out, n_terms)),
             "text_intercept": (self.text_intercept.shape, (n_out,)),

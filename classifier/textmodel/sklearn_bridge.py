@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..atomic import atomic_path
+from ..errors import ModelError
 from ..labels import OUTCOMES
 from ..text.places import masked_lowercase
 from .model import TextModel
@@ -39,7 +40,10 @@ def to_sklearn_pipeline(model: TextModel) -> Pipeline:
     """A fitted ``FeatureUnion(TfidfVectorizer, ...) -> LogisticRegression`` equal to the text model.
 
     Its ``predict_proba`` columns are in ``classes_`` order, which is OUTCOMES.
+    A model with an encoder block has no such equivalent and is refused.
     """
+    if model.encoder is not None:
+        raise ModelError("a model with an encoder block has no scikit-learn equivalent; export the default model")
     vectorizers = []
     for block in model.features.blocks:
         vectorizer = tfidf_vectorizer(block.settings, block.terms)

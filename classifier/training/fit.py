@@ -33,14 +33,51 @@ def make_vectorizer(settings: TrainSettings) -> SklearnFeatureUnion:
 
 
 def fit_text_model(
-    texts: Sequence[str], labels: Sequence[str], settings: TrainSettings, weights: np.ndarray | None = None
-) -> tuple[SklearnFeatureUnion, LogisticRegression]:
-    """TF-IDF + multinomial logistic regression on the given sentences (``weights``: per sentence)."""
-    vectorizer = make_vectorizer(settings)
-    matrix = vectorizer.fit_transform(texts)
+    texts: Sequence[str],
+    labels: Sequence[str],
+    settings: TrainSettings,
+    weights: np.ndarray | None = None,
+    dense: np.ndarray | None = None,
+) -> tuple[SklearnFeatureUnion | None, LogisticRegression]:
+    """TF-IDF (and the scaled encoder columns ``dense``, if any) + multinomial logistic regression on
+    the given sentences (``weights``: per sentence). No vectorizer when the settings have no TF-IDF."""
+    vectorizer, matrix = fitted_features(texts, settings, dense)
     with single_threaded_blas():
         classifier = make_classifier(settings.C, settings.seed, settings.tol).fit(matrix, labels, sample_weight=weights)
     return vectorizer, classifier
+
+
+def fitted_features(
+    texts: Sequence[str], settings: TrainSettings, dense: np.ndarray | None
+) -> tuple[SklearnFeatureUnion | None, Any]:
+    """The fitted vectorizer (None without TF-IDF) and the training matrix: TF-IDF columns, then encoder columns."""
+    from scipy import sparse
+
+    vectorizer = make_vectorizer(settings) if settings.tfidf else None
+    parts = [vectorizer.fit_transform(texts)] if vectorizer is not None else []
+    if dense is not None:
+        parts.append(sparse.csr_matrix(dense))
+    return vectorizer, sparse.hstack(parts, format="csr") if len(parts) > 1 else parts[0]
+
+
+def transformed(vectorizer: SklearnFeatureUnion | None, texts: Sequence[str], dense: np.ndarray | None) -> Any:
+    """Rows for fitted features, as ``fitted_features`` built them for training."""
+    from scipy import sparse
+
+    parts = [vectorizer.transform(texts)] if vectorizer is not None else []
+    if dense is not None:
+        parts.append(sparse.csr_matrix(dense))
+    return sparse.hstack(parts, format="csr") if len(parts) > 1 else parts[0]
+
+
+def scaled_embeddings(texts: Sequence[str], settings: TrainSettings) -> tuple[Any, np.ndarray | None]:
+    """The settings' encoder (None without one) and the encoder columns of ``texts``: embedding times scale."""
+    if settings.encoder is None:
+        return None, None
+    from .embeddings import embed, training_encoder
+
+    encoder = training_encoder(settings)
+    return encoder, embed(encoder, texts) * settings.encoder_scale
 
 
 def sample_weights(examples: Sequence[Example], settings: TrainSettings) -> np.ndarray | None:
@@ -70,17 +107,19 @@ def fit_model(
         "models (grouped by statement) for the hybrid combiner"
     )
     weights = sample_weights(examples, settings)
-    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings, weights)
+    encoder, dense = scaled_embeddings(texts, settings)
+    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings, weights, dense)
     hits = [matcher.hits(t) for t in texts]
     rule_ids = tuple(rule.id for rule in matcher.rulebook.rules) if settings.rule_indicators else ()
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
     with single_threaded_blas():
         combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels, sample_weight=weights)
     order = _outcome_order(classifier)
+    fitted_blocks = vectorizer.transformer_list if vectorizer is not None else []
     features = FeatureUnion(
         [
             TfidfFeatures(list(fitted.get_feature_names_out()), fitted.idf_, block)
-            for (_name, fitted), block in zip(vectorizer.transformer_list, settings.block_settings(), strict=True)
+            for (_name, fitted), block in zip(fitted_blocks, settings.block_settings(), strict=True)
         ]
     )
     combiner_order = _outcome_order(combiner)
@@ -92,6 +131,7 @@ def fit_model(
         combiner_intercept=combiner.intercept_[combiner_order],
         combiner_rules=rule_ids,
         metadata={},
+        encoder=encoder,
     )
 
 
@@ -101,7 +141,8 @@ def fit_with_out_of_fold(
     groups: Sequence[str],
     settings: TrainSettings,
     weights: np.ndarray | None = None,
-) -> tuple[tuple[SklearnFeatureUnion, LogisticRegression], np.ndarray]:
+    dense: np.ndarray | None = None,
+) -> tuple[tuple[SklearnFeatureUnion | None, LogisticRegression], np.ndarray]:
     """The text model fitted on everything, and each sentence's out-of-fold probabilities.
 
     Out-of-fold: from a model that never saw the sentence's statement. The
@@ -116,7 +157,7 @@ def fit_with_out_of_fold(
     text_array = np.asarray(texts, dtype=object)
     label_array = np.asarray(labels, dtype=object)
     splits = list(folds.split(text_array, label_array, groups))
-    jobs = [delayed(fit_text_model)(list(texts), list(labels), settings, weights)]
+    jobs = [delayed(fit_text_model)(list(texts), list(labels), settings, weights, dense)]
     jobs += [
         delayed(_fold_probabilities)(
             list(text_array[train]),
@@ -124,6 +165,7 @@ def fit_with_out_of_fold(
             list(text_array[test]),
             settings,
             None if weights is None else weights[train],
+            None if dense is None else (dense[train], dense[test]),
         )
         for train, test in splits
     ]
@@ -141,9 +183,11 @@ def _fold_probabilities(
     test_texts: list[str],
     settings: TrainSettings,
     weights: np.ndarray | None,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[str], np.ndarray]:
-    vectorizer, classifier = fit_text_model(train_texts, train_labels, settings, weights)
-    return list(classifier.classes_), classifier.predict_proba(vectorizer.transform(test_texts))
+    train_dense, test_dense = dense if dense is not None else (None, None)
+    vectorizer, classifier = fit_text_model(train_texts, train_labels, settings, weights, train_dense)
+    return list(classifier.classes_), classifier.predict_proba(transformed(vectorizer, test_texts, test_dense))
 
 
 def grouped_holdout(examples: Sequence[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:

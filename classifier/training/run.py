@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import platform
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +173,7 @@ def describe_training(
         "training_examples": len(examples),
         "training_statements": len({e.doc for e in examples}),
         "label_counts": counts,
-        "settings": asdict(settings),
+        "settings": settings.record(),
         "features": {"blocks": settings.block_settings()},
         "evaluation": evaluation,
     }

@@ -7,7 +7,7 @@ anything, so they live apart from ``fit.py`` (which imports scikit-learn).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..text.places import places_digest
@@ -39,9 +39,27 @@ class TrainSettings:
     real_text_weight: float = 0.25
     seed: int = 13
     holdout: float = 0.2
+    #: A shipped sentence encoder (``classifier/encoders/<name>``) whose embeddings join the TF-IDF
+    #: columns; None for TF-IDF alone (the default model). Needs the 'encoder' extra.
+    encoder: str | None = None
+    #: The encoder columns are the unit-length embedding times this, chosen by grouped CV.
+    encoder_scale: float = 1.0
+    #: False: the encoder's columns alone, no TF-IDF blocks (measured, not shipped).
+    tfidf: bool = True
+
+    def record(self) -> dict[str, Any]:
+        """The settings as a model's metadata stores them. A model without an encoder block records
+        exactly the fields it always did, so its settings still compare equal to the defaults."""
+        fields = asdict(self)
+        if self.encoder is None and self.tfidf:
+            for key in ("encoder", "encoder_scale", "tfidf"):
+                fields.pop(key)
+        return fields
 
     def block_settings(self) -> list[dict[str, Any]]:
         """One settings dict per feature block, as stored in a model's metadata."""
+        if not self.tfidf:
+            return []
         analyzers = [("word", self.word_ngrams)]
         if self.char_ngrams is not None:
             analyzers.append(("char_wb", self.char_ngrams))
