@@ -43,3 +43,13 @@ def seed_gold() -> list[dict]:
 @pytest.fixture(scope="session")
 def corpus_rows() -> list[dict]:
     return [row for path in sorted(CORPUS_DIR.glob("*.jsonl")) for row in read_jsonl(path)]
+
+
+@pytest.fixture(scope="session")
+def seed_cli_records() -> list[dict]:
+    """The records of `claims label fixtures/rejoinder.txt --format jsonl`: what each integration must equal."""
+    from tests.test_cli import invoke
+
+    result = invoke("label", str(SEED_TEXT), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -10,18 +9,10 @@ import pytest
 from classifier.errors import ClassifierError, InputError
 from classifier.output.records import RECORD_FIELDS
 from tests.conftest import SEED_TEXT
-from tests.test_cli import invoke
 
 pd = pytest.importorskip("pandas")
 
 SHORT = "They shelled the town. We urge both sides to talk."
-
-
-@pytest.fixture(scope="module")
-def cli_records() -> list[dict]:
-    result = invoke("label", str(SEED_TEXT), "--format", "jsonl")
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +28,13 @@ def without_doc(row: dict) -> dict:
     return {key: value for key, value in row.items() if key != "doc"}
 
 
-def test_pandas_rows_are_the_records_of_claims_label_indexed_by_the_input_row(classifier, frame, cli_records):
+def test_pandas_rows_are_the_records_of_claims_label_indexed_by_the_input_row(classifier, frame, seed_cli_records):
     result = classifier.label_frame(frame)
     assert list(result.columns) == list(RECORD_FIELDS)
     assert result.index.name == "statement"
     assert list(result.index) == ["a"] * 19 + ["c"] * 2  # rows without text give no sentence
     records = result.to_dict(orient="records")
-    assert [without_doc(r) for r in records[:19]] == [without_doc(r) for r in cli_records]
+    assert [without_doc(r) for r in records[:19]] == [without_doc(r) for r in seed_cli_records]
     expected_short = [p.to_dict() for p in classifier.label_text(SHORT)]
     assert [without_doc(r) for r in records[19:]] == [{"index": i, **p} for i, p in enumerate(expected_short)]
     assert set(result["doc"]) == {"a", "c"}

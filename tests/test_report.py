@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.cli import app
+from tests.browser import CHROMIUM, headless_flags
 from tests.conftest import SEED_TEXT
 
 
@@ -94,9 +95,6 @@ def test_several_files_get_a_section_each_and_a_combined_chart(tmp_path):
     assert "All statements" in page
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="headless Chromium is not installed")
 def test_report_renders_in_headless_chromium(tmp_path):
@@ -108,20 +106,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
     # The report has no script of its own, so a small checker page loads it in an iframe, measures its
     # layout and writes the verdict into the DOM that --dump-dom prints.
     probe.write_text(_CHECKER.replace("REPORT", page.as_uri()), encoding="utf-8")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--allow-file-access-from-files",
-        "--enable-logging=stderr",
-        "--v=0",
-    ]
+    flags = [*headless_flags(tmp_path / "profile"), "--allow-file-access-from-files"]
     dom = subprocess.run(
         [CHROMIUM, *flags, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
         capture_output=True,

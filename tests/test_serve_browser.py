@@ -22,8 +22,8 @@ pytest.importorskip("multipart")
 
 from classifier.serve.app import create_app
 from classifier.training.data import load_user_data
+from tests.browser import CHROMIUM, headless_flags
 from tests.servers import running
-from tests.test_report import CHROMIUM
 
 CORRECTED = 3  # the sentence the checker corrects
 
@@ -43,20 +43,7 @@ def with_checker(app, checker: str):
 
 
 def chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=10000",
-    ]
+    flags = [*headless_flags(tmp_path / "profile"), "--virtual-time-budget=10000"]
     return subprocess.run([CHROMIUM, *flags, *arguments], capture_output=True, text=True, timeout=120)
 
 

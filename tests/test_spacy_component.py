@@ -20,18 +20,10 @@ from classifier.integrations.spacy_pipe import displacy_options  # noqa: E402
 from classifier.output.palette import LABEL_COLOURS  # noqa: E402
 from classifier.textmodel.folder import default_model_dir  # noqa: E402
 from tests.conftest import SEED_GOLD, SEED_TEXT, read_jsonl  # noqa: E402
-from tests.test_cli import invoke  # noqa: E402
 
 
 def spans_of(doc) -> list[tuple[str, int, int]]:
     return [(span.label_, span.start_char, span.end_char) for span in doc.spans["claims"]]
-
-
-@pytest.fixture(scope="module")
-def cli_records() -> list[dict]:
-    result = invoke("label", str(SEED_TEXT), "--format", "jsonl")
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +42,10 @@ def test_the_factory_is_found_through_the_entry_point_without_importing_the_pack
     assert found.stdout.strip() == "2"
 
 
-def test_the_seed_gives_19_spans_with_the_labels_and_offsets_of_claims_label(seed_doc, cli_records):
-    assert len(cli_records) == 19 and all(r["label"] for r in cli_records)
-    assert spans_of(seed_doc) == [(r["label"], r["start"], r["end"]) for r in cli_records]
-    assert [span.text for span in seed_doc.spans["claims"]] == [r["text"] for r in cli_records]
+def test_the_seed_gives_19_spans_with_the_labels_and_offsets_of_claims_label(seed_doc, seed_cli_records):
+    assert len(seed_cli_records) == 19 and all(r["label"] for r in seed_cli_records)
+    assert spans_of(seed_doc) == [(r["label"], r["start"], r["end"]) for r in seed_cli_records]
+    assert [span.text for span in seed_doc.spans["claims"]] == [r["text"] for r in seed_cli_records]
 
 
 def test_span_labels_match_the_hand_labelled_gold(seed_doc):
@@ -62,8 +54,8 @@ def test_span_labels_match_the_hand_labelled_gold(seed_doc):
     assert agree >= 17  # the shipped model's floor on the seed (tests/test_accuracy_floors.py checks the API)
 
 
-def test_extensions_hold_the_record_of_each_sentence(seed_doc, cli_records):
-    for span, row in zip(seed_doc.spans["claims"], cli_records, strict=True):
+def test_extensions_hold_the_record_of_each_sentence(seed_doc, seed_cli_records):
+    for span, row in zip(seed_doc.spans["claims"], seed_cli_records, strict=True):
         assert span._.claim_confidence == pytest.approx(row["confidence"], abs=1e-12)
         assert span._.claim_scores == pytest.approx(row["scores"], abs=1e-12)
         assert span._.claim_evidence == row["evidence"]

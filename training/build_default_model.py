@@ -13,6 +13,7 @@ seed give the same vocabulary and coefficients.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from classifier.rulebook.book import load_rulebook
 from classifier.textmodel.folder import default_model_dir
@@ -21,9 +22,10 @@ from classifier.training.run import train
 from classifier.training.settings import TrainSettings
 
 
-def main() -> int:
+def build(settings: TrainSettings, out: Path, *, allow_default: bool, require_pointer_sources: bool = True) -> int:
+    """Train on the shipped corpus and the rebuilt pointer-only sources, write ``out``, print the figures."""
     rebuilt, missing = pointer_source_files()
-    if missing and "--without-pointer-sources" not in sys.argv:
+    if missing and require_pointer_sources:
         print(
             f"the text of {', '.join(missing)} is not rebuilt (or out of date): run "
             "python training/real/rebuild.py --snapshots DIR first, or pass --without-pointer-sources",
@@ -33,23 +35,26 @@ def main() -> int:
     examples = load_corpus([*shipped_corpus_files(), *rebuilt])
     validate(examples)
     result = train(
-        examples,
-        load_rulebook(),
-        TrainSettings(),
-        out=default_model_dir(),
-        force=True,
-        allow_default=True,
-        progress=print,
+        examples, load_rulebook(), settings, out=out, force=True, allow_default=allow_default, progress=print
     )
     for name, figures in (
         ("held-out statements", result.holdout),
         ("dev-test set", result.devtest or {}),
         ("real-text test set", result.realtest or {}),
     ):
-        line = ", ".join(f"{mode} {f.macro_f1:.3f}" for mode, f in figures.items())
+        line = ", ".join(f"{mode} {f.macro_f1:.4f}" for mode, f in figures.items())
         print(f"{name}: macro-F1 {line}")
     print(f"wrote {result.directory}")
     return 0
+
+
+def main() -> int:
+    return build(
+        TrainSettings(),
+        default_model_dir(),
+        allow_default=True,
+        require_pointer_sources="--without-pointer-sources" not in sys.argv,
+    )
 
 
 if __name__ == "__main__":

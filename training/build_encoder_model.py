@@ -18,11 +18,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from classifier.rulebook.book import load_rulebook
+from build_default_model import build  # training/, the folder of this script
+
 from classifier.textmodel.folder import shipped_model_dir
-from classifier.training.data import load_corpus, pointer_source_files, shipped_corpus_files, validate
 from classifier.training.embeddings import load_memo
-from classifier.training.run import train
 from classifier.training.settings import TrainSettings
 
 ENCODER = "all-MiniLM-L6-v2"
@@ -36,34 +35,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.cache:
         load_memo(args.cache)
-    rebuilt, missing = pointer_source_files()
-    if missing:
-        print(
-            f"the text of {', '.join(missing)} is not rebuilt (or out of date): run "
-            "python training/real/rebuild.py --snapshots DIR first",
-            file=sys.stderr,
-        )
-        return 1
-    examples = load_corpus([*shipped_corpus_files(), *rebuilt])
-    validate(examples)
-    result = train(
-        examples,
-        load_rulebook(),
+    return build(
         TrainSettings(encoder=ENCODER, encoder_scale=args.scale),
-        out=args.out or shipped_model_dir("encoder"),
-        force=True,
+        Path(args.out) if args.out else shipped_model_dir("encoder"),
         allow_default=args.out is None,
-        progress=print,
+        require_pointer_sources=True,
     )
-    for name, figures in (
-        ("held-out statements", result.holdout),
-        ("dev-test set", result.devtest or {}),
-        ("real-text test set", result.realtest or {}),
-    ):
-        line = ", ".join(f"{mode} {f.macro_f1:.4f}" for mode, f in figures.items())
-        print(f"{name}: macro-F1 {line}")
-    print(f"wrote {result.directory}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -128,13 +128,14 @@ def make_variant(fp32: Path, variant: str, out: Path) -> None:
 
 def onnx_encoder(folder: Path):
     """The classifier's own run-time encoder over an exported folder."""
-    from classifier.textmodel.encoder import EncoderSpec, SentenceEncoder, sha256_of
+    from classifier.textmodel.encoder import EncoderSpec, SentenceEncoder
+    from classifier.textmodel.folder import file_sha256
 
     spec = EncoderSpec(
         name=NAME,
         dimension=DIMENSION,
-        onnx_sha256=sha256_of(folder / "model.onnx"),
-        tokenizer_sha256=sha256_of(folder / "tokenizer.json"),
+        onnx_sha256=file_sha256(folder / "model.onnx"),
+        tokenizer_sha256=file_sha256(folder / "tokenizer.json"),
         max_length=MAX_LENGTH,
         scale=1.0,
     )

@@ -12,7 +12,6 @@ path never pays for them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingExtraError, ModelError
+from .folder import file_sha256
 
 INSTALL_HINT = 'pip install "claim-classifier[encoder]"'
 ONNX_FILE = "model.onnx"
@@ -69,14 +69,6 @@ def encoder_folder(name: str) -> Path:
     return encoders_dir() / name
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def require_runtime() -> tuple[Any, Any]:
     """onnxruntime and tokenizers, or one line saying how to install them."""
     try:
@@ -112,7 +104,7 @@ class SentenceEncoder:
             path = self.folder / name
             if not path.is_file():
                 raise ModelError(f"{path}: missing; the encoder {self.spec.name!r} is not installed, reinstall")
-            if sha256_of(path) != expected:
+            if file_sha256(path) != expected:
                 raise ModelError(
                     f"{path}: checksum mismatch with the model's metadata; the encoder file was changed "
                     "or belongs to another model, reinstall or retrain"

@@ -17,8 +17,8 @@ from ..textmodel.encoder import (
     EncoderSpec,
     SentenceEncoder,
     encoder_folder,
-    sha256_of,
 )
+from ..textmodel.folder import file_sha256
 from .settings import TrainSettings
 
 #: The encoder's own description, written by the export script beside the ONNX file.
@@ -42,8 +42,8 @@ def training_encoder(settings: TrainSettings) -> SentenceEncoder | None:
         spec = EncoderSpec(
             name=settings.encoder,
             dimension=int(info["dimension"]),
-            onnx_sha256=sha256_of(folder / ONNX_FILE),
-            tokenizer_sha256=sha256_of(folder / TOKENIZER_FILE),
+            onnx_sha256=file_sha256(folder / ONNX_FILE),
+            tokenizer_sha256=file_sha256(folder / TOKENIZER_FILE),
             max_length=int(info["max_length"]),
             scale=settings.encoder_scale,
         )
