@@ -128,8 +128,8 @@ def make_variant(fp32: Path, variant: str, out: Path) -> None:
 
 def onnx_encoder(folder: Path):
     """The classifier's own run-time encoder over an exported folder."""
+    from classifier.textmodel.checksums import file_sha256
     from classifier.textmodel.encoder import EncoderSpec, SentenceEncoder
-    from classifier.textmodel.folder import file_sha256
 
     spec = EncoderSpec(
         name=NAME,

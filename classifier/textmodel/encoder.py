@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingExtraError, ModelError
-from .folder import file_sha256
+from .checksums import file_sha256
 
 INSTALL_HINT = 'pip install "claim-classifier[encoder]"'
 ONNX_FILE = "model.onnx"

@@ -37,6 +37,7 @@ import numpy as np
 from ..atomic import current_umask, refuse_to_replace
 from ..errors import ModelError
 from ..labels import OUTCOMES
+from .checksums import file_sha256
 from .features import FeatureUnion, TfidfFeatures
 from .model import TextModel
 from .protocol import FORMAT_VERSION
@@ -177,14 +178,6 @@ def save_model(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def metadata_digest(metadata: dict[str, Any]) -> str:

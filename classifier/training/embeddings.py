@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..textmodel.checksums import file_sha256
 from ..textmodel.encoder import (
     ONNX_FILE,
     TOKENIZER_FILE,
@@ -18,7 +19,6 @@ from ..textmodel.encoder import (
     SentenceEncoder,
     encoder_folder,
 )
-from ..textmodel.folder import file_sha256
 from .settings import TrainSettings
 
 #: The encoder's own description, written by the export script beside the ONNX file.
