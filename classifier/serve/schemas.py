@@ -163,6 +163,10 @@ class ExplanationOut(BaseModel):
     )
     combiner: dict[str, list[ContributionOut]] = Field(description="The hybrid combiner's inputs, per outcome.")
     combiner_intercepts: dict[str, float]
+    model_blocks: dict[str, dict[str, float]] = Field(
+        description="The text model's logit per outcome, split by feature block: tfidf, encoder (models "
+        "with a sentence-encoder block) and intercept."
+    )
 
 
 class ModelOut(BaseModel):
