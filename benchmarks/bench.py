@@ -12,7 +12,8 @@ Measures, in one run so that ratios compare like with like:
     scikit-learn's text and linear modules;
   * training time on the shipped corpus, model size on disk;
   * peak memory labelling N sentences in-process, and time and peak memory of
-    `claims label-dataset` on N and 10 N sentences.
+    `claims label-dataset` on N and 10 N sentences in one process, and on 10 N
+    with its default workers (every available core), memory summed over them.
   * time and peak memory of `claims label` on a 50 MB file.
 Sizes: 100,000 and 1,000,000 sentences; --quick uses 10,000 and 100,000 and a 5 MB file.
 
@@ -42,24 +43,42 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 
+def _process_tree(pid: int) -> list[int]:
+    """The process and its descendants (the workers of label-dataset), from /proc."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        try:
+            children = Path(f"/proc/{tree[index]}/task/{tree[index]}/children").read_text().split()
+        except OSError:
+            children = []
+        tree.extend(int(child) for child in children)
+        index += 1
+    return tree
+
+
 def run_measured(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, peak resident memory and peak anonymous memory (MB) of one command.
+    """Wall seconds, peak resident memory and peak anonymous memory (MB) of one command and the
+    processes it starts, summed over them.
 
     Sampled from /proc every 20 ms. Resident memory includes pages of
     memory-mapped files (datasets' Arrow caches), which the system can reclaim
-    at any time; anonymous memory is what the process itself holds.
+    at any time and several processes may share; anonymous memory is what the
+    processes themselves hold.
     """
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_rss = peak_anon = 0.0
-    status = Path(f"/proc/{process.pid}/status")
     while process.poll() is None:
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-            peak_rss = max(peak_rss, float(fields["VmRSS"].split()[0]) / 1024)
-            peak_anon = max(peak_anon, float(fields["RssAnon"].split()[0]) / 1024)
-        except (OSError, KeyError, ValueError):
-            pass
+        rss = anon = 0.0
+        for pid in _process_tree(process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines())
+                rss += float(fields["VmRSS"].split()[0]) / 1024
+                anon += float(fields["RssAnon"].split()[0]) / 1024
+            except (OSError, KeyError, ValueError):
+                pass  # ended between the listing and the reading
+        peak_rss, peak_anon = max(peak_rss, rss), max(peak_anon, anon)
         time.sleep(0.02)
     elapsed = time.perf_counter() - began
     if process.returncode != 0:
@@ -187,7 +206,8 @@ def labelling_memory(count: int) -> tuple[float, float, float]:
     return run_measured([sys.executable, "-c", code])
 
 
-def label_dataset_run(count: int, folder: Path) -> tuple[float, float, float]:
+def label_dataset_run(count: int, folder: Path, workers: int | None = None) -> tuple[float, float, float]:
+    """`claims label-dataset` on ``count`` corpus sentences: with its default workers, or ``workers``."""
     source = folder / f"in-{count}.jsonl"
     with source.open("w", encoding="utf-8") as handle:
         for sentence in corpus_sentences(count):
@@ -203,6 +223,7 @@ def label_dataset_run(count: int, folder: Path) -> tuple[float, float, float]:
         str(out),
         "--sentences",
         "--force",
+        *(["--num-proc", str(workers)] if workers else []),
     ]
     return run_measured(command)
 
@@ -309,8 +330,9 @@ def main() -> None:
     train_seconds = training_time()
     memory_seconds, memory_peak, _anon = labelling_memory(small)
     with tempfile.TemporaryDirectory() as folder:
-        bulk_small = label_dataset_run(small, Path(folder))
-        bulk_large = label_dataset_run(10 * small, Path(folder))
+        bulk_small = label_dataset_run(small, Path(folder), workers=1)
+        bulk_large = label_dataset_run(10 * small, Path(folder), workers=1)
+        bulk_default = label_dataset_run(10 * small, Path(folder))
         big_megabytes = 5 if args.quick else 50
         big = big_file_run(big_megabytes, Path(folder))
     print("\nthroughput on one core (sentences/s)")
@@ -329,10 +351,15 @@ def main() -> None:
     print(f"model size on disk: {model_size_mb():.2f} MB")
     print(f"labelling {small:,} sentences in process: peak {memory_peak:.0f} MB ({memory_seconds:.1f} s)")
     for count, run in ((small, bulk_small), (10 * small, bulk_large)):
-        print(f"label-dataset {count:,}: {run[0]:.1f} s, peak resident {run[1]:.0f} MB, peak anonymous {run[2]:.0f} MB")
-    print(f"claims label on a {big_megabytes} MB file: {big[0]:.1f} s, peak resident {big[1]:.0f} MB")
+        print(f"label-dataset {count:,}, one process: {run[0]:.1f} s, peak resident {run[1]:.0f} MB, ", end="")
+        print(f"peak anonymous {run[2]:.0f} MB")
     time_ratio, memory_ratio = bulk_large[0] / bulk_small[0], bulk_large[2] / bulk_small[2]
     print(f"  time ratio {time_ratio:.1f} for 10x the sentences; anonymous-memory ratio {memory_ratio:.2f}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"label-dataset {10 * small:,}, default workers ({cores} cores): {bulk_default[0]:.1f} s, ", end="")
+    print(f"peak resident {bulk_default[1]:.0f} MB, peak anonymous {bulk_default[2]:.0f} MB (all processes)")
+    print(f"  {bulk_large[0] / bulk_default[0]:.2f}x faster than one process")
+    print(f"claims label on a {big_megabytes} MB file: {big[0]:.1f} s, peak resident {big[1]:.0f} MB")
 
 
 if __name__ == "__main__":

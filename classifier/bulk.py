@@ -111,7 +111,8 @@ def label_dataset(
     keep_columns: tuple[str, ...] = (),
 ) -> LabelledCorpus:
     """Label a corpus file or ``save_to_disk`` folder into ``out``: one record per sentence, each with
-    the input ``row`` it came from (and the ``keep_columns`` of that row)."""
+    the input ``row`` it came from (and the ``keep_columns`` of that row). ``num_proc`` None: see
+    ``worker_count``."""
     output_format = OUTPUT_FORMATS.get(out.suffix.lower())
     if output_format is None:
         raise InputError(f"{out}: write .parquet or .jsonl")
@@ -139,13 +140,14 @@ def label_dataset(
             options=options or {},
             keep_columns=tuple(keep_columns),
         )
+        workers = worker_count(num_proc, len(dataset))
         with _interrupts_stop_the_parent_only():
             labelled = dataset.map(
                 labeller,
                 batched=True,
                 batch_size=batch_size,
                 with_indices=True,
-                num_proc=num_proc if num_proc and num_proc > 1 else None,
+                num_proc=workers if workers > 1 else None,
                 remove_columns=dataset.column_names,
                 cache_file_name=str(scratch / "labelled.arrow"),
                 new_fingerprint=f"claims-{classifier.model.metadata.get('files', {}).get('arrays.npz', 'model')[:16]}",
@@ -161,6 +163,21 @@ def label_dataset(
         return LabelledCorpus(len(labelled), len(dataset), tuple(without[:10]), len(without))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+#: Below this many rows one process is as fast: starting workers and joining their shards costs seconds.
+ROWS_WORTH_A_POOL = 20_000
+
+
+def worker_count(requested: int | None, rows: int) -> int:
+    """Worker processes for ``datasets.map``: as requested; by default every core this process may
+    use, once the corpus is large enough to pay for starting them (each holds its own classifier)."""
+    if requested is not None:
+        return requested
+    if rows < ROWS_WORTH_A_POOL:
+        return 1
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(cores))
 
 
 @contextmanager

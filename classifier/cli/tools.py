@@ -137,7 +137,13 @@ def label_dataset(
     sentences: Annotated[
         bool, typer.Option("--sentences", help="Each row is already one sentence: do not split.")
     ] = False,
-    num_proc: Annotated[int, typer.Option(min=1, help="Worker processes for datasets.map.")] = 1,
+    num_proc: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes for datasets.map (default: every available core from 20,000 rows, else 1).",
+        ),
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per batch.")] = 1000,
     mode: Annotated[Mode, typer.Option(help="hybrid, rules or model.")] = Mode.hybrid,
     model: ModelOption = None,
@@ -154,7 +160,7 @@ def label_dataset(
     'row', the input row it came from, to join the output back to the input.
     Rows with empty or missing text give no sentence and are reported. The
     output file appears only when complete. Needs the 'train' extra (datasets).
-    Example: claims label-dataset archive.parquet -o labelled.parquet --num-proc 2
+    Example: claims label-dataset archive.parquet -o labelled.parquet
     """
     from ..api import ClaimClassifier
     from ..bulk import label_dataset as run
