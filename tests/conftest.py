@@ -53,3 +53,22 @@ def seed_cli_records() -> list[dict]:
     result = invoke("label", str(SEED_TEXT), "--format", "jsonl")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def refuse_imports(monkeypatch: pytest.MonkeyPatch, *packages: str, forget: tuple[str, ...] = ()) -> None:
+    """Importing ``packages`` (or their submodules) fails as it does where an extra is not installed;
+    they, and modules whose names start with one of ``forget``, are dropped from ``sys.modules`` so a
+    fresh import is attempted."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def refuse(name: str, *args: object, **kwargs: object) -> object:
+        if name.split(".")[0] in packages:
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m.split(".")[0] in packages or m.startswith(forget)]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", refuse)

@@ -15,7 +15,7 @@ from classifier import __version__
 from classifier.cli import app
 from classifier.labels import NONE_LABEL, OUTCOMES
 from classifier.training.data import load_labelled_file
-from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl
+from tests.conftest import DEVTEST, SEED_GOLD, SEED_TEXT, read_jsonl, refuse_imports
 
 runner = CliRunner()
 
@@ -244,21 +244,7 @@ def test_export_writes_a_joblib_pipeline_that_predicts_as_the_model_does(tmp_pat
 
 
 def test_a_missing_optional_extra_is_named_not_a_traceback(monkeypatch):
-    import builtins
-    import sys
-
-    real_import = builtins.__import__
-
-    def no_sklearn(name, *args, **kwargs):
-        if name == "sklearn" or name.startswith("sklearn."):
-            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-        return real_import(name, *args, **kwargs)
-
-    for module in [
-        m for m in sys.modules if m == "sklearn" or m.startswith(("sklearn.", "classifier.textmodel.sklearn_bridge"))
-    ]:
-        monkeypatch.delitem(sys.modules, module)
-    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    refuse_imports(monkeypatch, "sklearn", forget=("classifier.textmodel.sklearn_bridge",))
     result = invoke("export", "--out", "unused.joblib")
     assert result.exit_code == 7 and "claim-classifier[train]" in result.output and "Traceback" not in result.output
 
@@ -288,19 +274,7 @@ def test_a_write_the_system_refuses_is_an_io_error_naming_the_path(tmp_path, com
 
 
 def test_serve_without_its_extra_names_the_extra(monkeypatch):
-    import builtins
-    import sys
-
-    real_import = builtins.__import__
-
-    def no_uvicorn(name, *args, **kwargs):
-        if name == "uvicorn" or name.startswith("uvicorn."):
-            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-        return real_import(name, *args, **kwargs)
-
-    for module in [m for m in sys.modules if m == "uvicorn" or m.startswith("uvicorn.")]:
-        monkeypatch.delitem(sys.modules, module)
-    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    refuse_imports(monkeypatch, "uvicorn")
     result = invoke("serve")
     assert result.exit_code == 7, result.output
     assert result.stderr.strip() == "claims: error: this command needs uvicorn: pip install 'claim-classifier[serve]'"

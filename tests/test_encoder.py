@@ -7,11 +7,9 @@ CI runs them in a virtual environment of their own. The missing-extra tests run 
 
 from __future__ import annotations
 
-import builtins
 import hashlib
 import json
 import shutil
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from classifier import ClaimClassifier
 from classifier.errors import MissingExtraError, ModelError
 from classifier.labels import OUTCOMES
 from classifier.textmodel.folder import METADATA, default_model_dir, metadata_digest
+from tests.conftest import refuse_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).resolve().parent / "data" / "encoder_reference.npz"
@@ -55,17 +54,8 @@ def encoder_record() -> dict:
 
 @pytest.fixture
 def without_onnxruntime(monkeypatch):
-    """Imports of onnxruntime fail, as on an install without the extra."""
-    real_import = builtins.__import__
-
-    def refuse(name, *args, **kwargs):
-        if name.split(".")[0] in ("onnxruntime", "tokenizers"):
-            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-        return real_import(name, *args, **kwargs)
-
-    for module in [m for m in sys.modules if m.split(".")[0] in ("onnxruntime", "tokenizers")]:
-        monkeypatch.delitem(sys.modules, module)
-    monkeypatch.setattr(builtins, "__import__", refuse)
+    """Imports of onnxruntime and tokenizers fail, as on an install without the extra."""
+    refuse_imports(monkeypatch, "onnxruntime", "tokenizers")
 
 
 @pytest.fixture
