@@ -140,15 +140,16 @@ class ClaimClassifier:
         force_label: bool,
     ) -> list[Prediction]:
         batch, decision = self.scorer.decided(sentences, mode, min_confidence=min_confidence, force_label=force_label)
-        scores = batch.by_mode[mode]
+        scores = batch.by_mode[mode].tolist()  # Python floats, converted in one call
+        confidences = decision.confidences.tolist()
         return [
             Prediction(
                 text=sentence,
                 start=offsets[row][0],
                 end=offsets[row][1],
                 label=decision.labels[row],
-                confidence=float(decision.confidences[row]),
-                scores=dict(zip(OUTCOMES, map(float, scores[row]), strict=True)),
+                confidence=confidences[row],
+                scores=dict(zip(OUTCOMES, scores[row], strict=True)),
                 source=mode,
                 evidence=batch.hits[row],
             )

@@ -38,14 +38,12 @@ class BatchHits:
 
 @dataclass(frozen=True)
 class _Entry:
-    """One pattern of a rule or guard, with the word sets it needs beyond its trigger words."""
+    """One pattern of a rule or guard, with the word sets it needs beyond its trigger words as bits
+    (one bit per distinct word set of the rule book): it may match only if a sentence has them all."""
 
     item: Rule | Guard
     pattern: CompiledPattern
-    other_words: tuple[frozenset[str], ...]
-
-    def may_match(self, words: set[str]) -> bool:
-        return all(not words.isdisjoint(options) for options in self.other_words)
+    needs: int
 
 
 class RuleMatcher:
@@ -57,11 +55,15 @@ class RuleMatcher:
         self._entries: list[_Entry] = []
         always: list[int] = []
         by_word: dict[str, list[int]] = defaultdict(list)
+        bit_of_set: dict[frozenset[str], int] = {}
         for item in (*rulebook.rules, *rulebook.guards):
             for pattern in item.patterns:
-                others = tuple(words for words in pattern.required if words != pattern.triggers)
+                needs = 0
+                for words in pattern.required:
+                    if words != pattern.triggers:
+                        needs |= bit_of_set.setdefault(words, 1 << len(bit_of_set))
                 index = len(self._entries)
-                self._entries.append(_Entry(item, pattern, others))
+                self._entries.append(_Entry(item, pattern, needs))
                 if pattern.triggers is None:
                     always.append(index)
                 for word in pattern.triggers or ():
@@ -69,6 +71,13 @@ class RuleMatcher:
         self._always = frozenset(always)
         self._by_word = {word: tuple(indices) for word, indices in by_word.items()}
         self._trigger_words = frozenset(self._by_word)
+        # Each word's bits: the word sets it belongs to.
+        word_bits: dict[str, int] = defaultdict(int)
+        for words, bit in bit_of_set.items():
+            for word in words:
+                word_bits[word] |= bit
+        self._word_bits = dict(word_bits)
+        self._needed_words = frozenset(word_bits)
 
     def hits(self, sentence: str) -> tuple[RuleHit, ...]:
         """Rule hits in one sentence, in text order; one hit per rule (its first match)."""
@@ -77,11 +86,14 @@ class RuleMatcher:
         candidates = set(self._always)
         for word in words & self._trigger_words:
             candidates.update(self._by_word[word])
+        present = 0  # the bits of the word sets this sentence has a word of
+        for word in words & self._needed_words:
+            present |= self._word_bits[word]
         found: dict[str, RuleHit] = {}
         guard_spans: list[tuple[int, int, frozenset[str]]] = []
         for index in sorted(candidates):  # rule-book order, so ties resolve the same way every time
             entry = self._entries[index]
-            if entry.other_words and not entry.may_match(words):
+            if entry.needs & present != entry.needs:
                 continue
             match = entry.pattern.search(sentence, lowered)
             if match is None:

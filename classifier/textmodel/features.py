@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from functools import cached_property
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,6 @@ class TfidfFeatures:
         if len(terms) != len(idf):
             raise ModelError("the model's vocabulary and idf vector differ in length; the model is corrupted")
         self.terms = list(terms)
-        self.index = {term: i for i, term in enumerate(self.terms)}
         self.idf = np.asarray(idf, dtype=np.float64)
         low, high = settings.get("ngram_range", (1, 1))
         self.ngram_range = (int(low), int(high))
@@ -76,9 +76,15 @@ class TfidfFeatures:
         # this memo makes char_wb scoring several times faster. Bounded; safe to share between
         # threads (dict reads and writes are atomic, and a racing write stores the same value).
         self._word_columns: dict[str, tuple[int, ...]] = {}
+        self._ngrams_as_numbers: _NgramTable | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Each term's column; built on first use (a word block looks its n-grams up by number instead)."""
+        return {term: i for i, term in enumerate(self.terms)}
 
     def analyze(self, text: str) -> list[str]:
         """The n-grams of a text, as scikit-learn's analyzer makes them."""
@@ -115,42 +121,97 @@ class TfidfFeatures:
         return self.transform_masked([mask_places(t) for t in texts] if self.mask_places else texts)
 
     def transform_masked(self, texts: Sequence[str]) -> SparseRows:
-        """TF-IDF rows for a batch whose place names are already masked if this block masks them:
-        columns gathered per text with how often each occurs, then summed and weighted in numpy."""
+        """TF-IDF rows for a batch whose place names are already masked if this block masks them."""
         if self.analyzer == "char_wb":
-            flat, times, lengths = self._char_wb_columns(texts)
+            rows, columns, times = self._char_wb_columns(texts)
         else:
-            flat, times, lengths = self._word_ngram_columns(texts)
+            rows, columns, times = self._word_ngram_columns(texts)
+        return self._weigh(rows, columns, times, len(texts))
+
+    def _weigh(self, rows: np.ndarray, columns: np.ndarray, times: np.ndarray | None, n_rows: int) -> SparseRows:
+        """Rows from the vocabulary columns each text holds (one entry per occurrence, or per distinct
+        column with its count in ``times``): counted, tf-idf weighted and l2-normalised, columns in
+        ascending order within each row as scikit-learn's are.
+
+        Counting sorts one key (row, column) per entry: 32-bit keys when the batch allows, and a
+        stable sort, which is quickest on keys that arrive grouped by row.
+        """
         width = len(self)
-        keys_in = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + flat
+        key_type = np.int32 if n_rows * width < 2**31 else np.int64
+        keys = rows.astype(key_type) * key_type(width)
+        keys += columns.astype(key_type, copy=False)
         if times is None:  # each entry is one occurrence: the common, faster case
-            keys, counts = np.unique(keys_in, return_counts=True)
-            data = counts.astype(np.float64)
+            keys.sort(kind="stable")
         else:
-            keys, where = np.unique(keys_in, return_inverse=True)
-            data = np.bincount(where, weights=times, minlength=len(keys)).astype(np.float64, copy=False)
-        row_ids, column_ids = np.divmod(keys, width)
+            order = np.argsort(keys, kind="stable")
+            keys, times = keys[order], times[order]
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        if times is None:
+            data = np.diff(starts, append=len(keys)).astype(np.float64)
+        else:
+            data = np.add.reduceat(times, starts) if len(starts) else np.zeros(0)
+        row_ids, column_ids = np.divmod(keys[starts], key_type(width))
         if self.sublinear_tf and len(data):
             data = np.log(data) + 1.0
         data *= self.idf[column_ids]
-        norms = np.sqrt(np.bincount(row_ids, weights=data * data, minlength=len(texts)))
+        norms = np.sqrt(np.bincount(row_ids, weights=data * data, minlength=n_rows))
         norms[norms == 0.0] = 1.0
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(row_ids, minlength=len(texts)))])
-        return SparseRows(indptr, column_ids, data / norms[row_ids])
+        data /= norms[row_ids]
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_ids, minlength=n_rows), out=indptr[1:])
+        return SparseRows(indptr, column_ids.astype(np.int64, copy=False), data)
 
-    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, None, np.ndarray]:
-        """Vocabulary columns of each text's word n-grams, with repeats, flattened (so no counts:
-        each entry is one occurrence); and each text's number of entries."""
-        index = self.index
-        columns = [[i for i in map(index.get, self._ngrams(text)) if i is not None] for text in texts]
-        lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
-        flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
-        return flat, None, lengths
+    def _word_ngram_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, None]:
+        """The text (row) and vocabulary column of each word n-gram occurrence (so no counts).
 
-    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-        """Vocabulary columns of each text's character n-grams, flattened; how many times each
-        occurs (None when every entry is one occurrence, as it is unless a very long word is
-        counted); and each text's number of entries.
+        Each token becomes a number (one dict lookup per token); an n-gram is then the number
+        its tokens' numbers spell, found in a sorted table of the vocabulary's n-grams with
+        numpy, so no n-gram string is ever joined.
+        """
+        ngrams = self._ngram_table()
+        token_lists = [self._token.findall(text.lower() if self.lowercase else text) for text in texts]
+        tokens_per_text = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(texts))
+        get = ngrams.token_ids.get
+        every_token = chain.from_iterable(token_lists)
+        ids = np.fromiter((get(t, -1) for t in every_token), dtype=np.int64, count=int(tokens_per_text.sum()))
+        text_of_token = np.repeat(np.arange(len(texts)), tokens_per_text)
+        # tokens left in the token's text from it onwards: an n-gram starts where at least n are left
+        left = np.repeat(np.cumsum(tokens_per_text), tokens_per_text) - np.arange(len(ids))
+        rows, columns = [], []
+        low, high = self.ngram_range
+        code = np.zeros(len(ids), dtype=np.int64)
+        known = np.ones(len(ids), dtype=bool)
+        for n in range(1, high + 1):
+            # extend each position's code by its (n-1)th following token
+            shifted = np.full(len(ids), -1, dtype=np.int64)
+            shifted[: len(ids) - n + 1] = ids[n - 1 :]
+            known &= shifted >= 0
+            code = code * ngrams.radix + shifted
+            if n < low:
+                continue
+            starts = np.flatnonzero(known & (left >= n))
+            found = ngrams.lookup(n, code[starts])
+            hit = found >= 0
+            rows.append(text_of_token[starts[hit]])
+            columns.append(found[hit])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None
+        return np.concatenate(rows), np.concatenate(columns), None
+
+    def _ngram_table(self) -> _NgramTable:
+        """The vocabulary's word n-grams as numbers, built on first use (a labelling call that runs
+        in rules mode never needs it)."""
+        table = self._ngrams_as_numbers
+        if table is None:
+            table = self._ngrams_as_numbers = _NgramTable.build(self.terms, self.ngram_range[1])
+        return table
+
+    def _char_wb_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The text (row) and vocabulary column of each character n-gram entry, and how many times
+        each occurs (None when every entry is one occurrence, as it is unless a very long word is
+        counted).
 
         char_wb n-grams never cross a word, so a text's columns are its words'
         columns in order. Each distinct word of the batch is analysed once (and
@@ -186,9 +247,8 @@ class TfidfFeatures:
         lengths = word_lengths[word_ids]
         position_in_word = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         gather = np.repeat(word_starts[word_ids], lengths) + position_in_word
-        text_of_word = np.repeat(np.arange(len(texts)), words_per_text)
-        per_text = np.bincount(text_of_word, weights=lengths, minlength=len(texts)).astype(np.int64)
-        return word_flat[gather], None if word_times is None else word_times[gather], per_text
+        text_of_entry = np.repeat(np.repeat(np.arange(len(texts)), words_per_text), lengths)
+        return text_of_entry, word_flat[gather], None if word_times is None else word_times[gather]
 
     def _analyse_word(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
         """One (lowercased) word's char_wb columns: with repeats for a word of ordinary length,
@@ -207,8 +267,52 @@ class TfidfFeatures:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_word_columns"] = {}  # a cache, not state: rebuilt on demand
+        state["_word_columns"] = {}  # caches, not state: rebuilt on demand
+        state["_ngrams_as_numbers"] = None
+        state.pop("index", None)
         return state
+
+
+@dataclass(frozen=True)
+class _NgramTable:
+    """A word block's vocabulary as numbers: each token a number below ``radix``, each n-gram the
+    number its tokens spell in that base; per length, the n-grams' numbers sorted, with their columns."""
+
+    token_ids: dict[str, int]
+    radix: int
+    codes: tuple[np.ndarray, ...]  # index n - 1: sorted numbers of the vocabulary's n-grams
+    columns: tuple[np.ndarray, ...]  # index n - 1: their vocabulary columns
+
+    @classmethod
+    def build(cls, terms: Sequence[str], longest: int) -> _NgramTable:
+        """Built with C-level string and dict calls and numpy: it runs on the first sentence labelled."""
+        lengths = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms)) + 1
+        every_token = " ".join(terms).split(" ") if len(terms) else []
+        distinct = dict.fromkeys(every_token)
+        token_ids = dict(zip(distinct, range(len(distinct)), strict=True))
+        radix = max(len(token_ids), 1)
+        if radix**longest >= 2**63:
+            raise ModelError(f"word n-grams of {longest} tokens over {radix:,} distinct tokens are too many to number")
+        ids = np.fromiter(map(token_ids.__getitem__, every_token), dtype=np.int64, count=len(every_token))
+        first_token = np.cumsum(lengths) - lengths
+        codes, columns = [], []
+        for n in range(1, longest + 1):
+            of_length = np.flatnonzero(lengths == n)
+            code = np.zeros(len(of_length), dtype=np.int64)
+            for j in range(n):
+                code = code * radix + ids[first_token[of_length] + j]
+            order = np.argsort(code, kind="stable")
+            codes.append(code[order])
+            columns.append(of_length[order])
+        return cls(token_ids, radix, tuple(codes), tuple(columns))
+
+    def lookup(self, length: int, codes: np.ndarray) -> np.ndarray:
+        """The column of each n-gram number of the given length, -1 where it is not in the vocabulary."""
+        table = self.codes[length - 1]
+        if not len(table):
+            return np.full(len(codes), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(table, codes), len(table) - 1)
+        return np.where(table[at] == codes, self.columns[length - 1][at], -1)
 
 
 class FeatureUnion:
@@ -227,15 +331,22 @@ class FeatureUnion:
         """Every column's name, prefixed by its block's analyzer (word: / char_wb:)."""
         return [f"{b.analyzer}:{t}" for b in self.blocks for t in b.terms]
 
-    def transform(self, texts: Sequence[str]) -> SparseRows:
-        """Each block's rows side by side: a row's columns are block 1's, then block 2's, ...
+    def block_rows(self, texts: Sequence[str]) -> list[tuple[SparseRows, int, int]]:
+        """Each block's rows, with the span of union columns the block occupies.
 
         Place names are masked once for all the blocks that mask them.
         """
+        masked = [mask_places(t) for t in texts] if any(b.mask_places for b in self.blocks) else texts
+        return [
+            (block.transform_masked(masked if block.mask_places else texts), int(start), int(stop))
+            for block, start, stop in zip(self.blocks, self.offsets[:-1], self.offsets[1:], strict=True)
+        ]
+
+    def transform(self, texts: Sequence[str]) -> SparseRows:
+        """Each block's rows side by side: a row's columns are block 1's, then block 2's, ..."""
         if not self.blocks:
             return SparseRows(np.zeros(len(texts) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-        masked = [mask_places(t) for t in texts] if any(b.mask_places for b in self.blocks) else texts
-        parts = [block.transform_masked(masked if block.mask_places else texts) for block in self.blocks]
+        parts = [rows for rows, _, _ in self.block_rows(texts)]
         if len(parts) == 1:
             return parts[0]
         per_row = [np.diff(part.indptr) for part in parts]

@@ -195,7 +195,7 @@ def _write_contents(model: TextModel, folder: Path, extra_files: dict[str, str])
         np.savez(
             handle,
             idf=np.concatenate([np.zeros(0), *[block.idf for block in model.features.blocks]]),
-            text_coef=model.text_coef,
+            text_coef=np.ascontiguousarray(model.text_coef),  # the file keeps one layout
             text_intercept=model.text_intercept,
             combiner_coef=model.combiner_coef,
             combiner_intercept=model.combiner_intercept,

@@ -59,6 +59,9 @@ class TextModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "combiner_names", tuple(combiner_feature_names(self.combiner_rules)))
+        # Stored column by column, so each term's weights for all outcomes are adjacent: scoring
+        # gathers one short row per feature (``linear_scores``) instead of one value per outcome.
+        object.__setattr__(self, "text_coef", np.asfortranarray(self.text_coef))
 
     def score(
         self,
@@ -83,11 +86,21 @@ class TextModel:
         return ModelScores(probabilities, inputs, combined, rows, dense)
 
     def probabilities(self, sentences: Sequence[str]) -> np.ndarray:
-        """The text model's distribution over OUTCOMES, in chunks so memory stays bounded for big batches."""
+        """The text model's distribution over OUTCOMES, in chunks so memory stays bounded for big batches.
+
+        Each feature block is scored with its own share of the coefficients and the shares
+        added: the same sum as scoring the blocks' rows side by side, without building them.
+        """
         parts = []
         for i in range(0, len(sentences), CHUNK):
             chunk = sentences[i : i + CHUNK]
-            parts.append(self.probabilities_of(self.features.transform(chunk), self.dense_columns(chunk)))
+            scores = np.tile(self.text_intercept, (len(chunk), 1))
+            for rows, start, stop in self.features.block_rows(chunk):
+                scores += linear_scores(rows, self.text_coef[:, start:stop])
+            dense = self.dense_columns(chunk)
+            if dense is not None:
+                scores += dense @ self.text_coef[:, self.n_sparse :].T
+            parts.append(softmax(scores))
         return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
 
     def dense_columns(self, sentences: Sequence[str]) -> np.ndarray | None:
@@ -104,7 +117,7 @@ class TextModel:
     def probabilities_of(self, rows: SparseRows, dense: np.ndarray | None = None) -> np.ndarray:
         """The text model's distribution over OUTCOMES for rows already turned into features."""
         n = self.n_sparse
-        scores = linear_scores(rows, self.text_coef[:, :n], self.text_intercept)
+        scores = linear_scores(rows, self.text_coef[:, :n]) + self.text_intercept
         if dense is not None:
             scores += dense @ self.text_coef[:, n:].T
         return softmax(scores)
@@ -145,17 +158,21 @@ def combiner_inputs(model_probabilities: np.ndarray, evidence: np.ndarray, fired
     return np.hstack([logs, evidence, fired])
 
 
-def linear_scores(rows: SparseRows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """``rows @ coef.T + intercept`` for sparse rows, shape (n_rows, n_classes).
+def linear_scores(rows: SparseRows, coef: np.ndarray) -> np.ndarray:
+    """``rows @ coef.T`` for sparse rows, shape (n_rows, n_classes).
 
-    One weighted ``bincount`` per class: measured faster than a gather of
-    whole coefficient rows with ``reduceat`` or ``add.at``.
+    Each stored value picks up its column's weights for every class at once
+    (one row of ``coef.T``, contiguous when ``coef`` is column-major as a
+    ``TextModel`` keeps it), and each row's products are summed with
+    ``reduceat``: measured faster than one weighted ``bincount`` per class.
     """
-    row_ids = rows.row_ids()
-    scores = np.empty((rows.n_rows, coef.shape[0]))
-    for k in range(coef.shape[0]):
-        scores[:, k] = np.bincount(row_ids, weights=rows.data * coef[k, rows.indices], minlength=rows.n_rows)
-    return scores + intercept
+    products = np.take(coef.T, rows.indices, axis=0)  # take: several times faster than [] here
+    products *= rows.data[:, None]
+    scores = np.zeros((rows.n_rows, coef.shape[0]))
+    filled = np.flatnonzero(np.diff(rows.indptr))  # reduceat cannot sum an empty row
+    if len(filled):
+        scores[filled] = np.add.reduceat(products, rows.indptr[filled], axis=0)
+    return scores
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
