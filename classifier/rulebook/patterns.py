@@ -174,6 +174,8 @@ def _parse_sequence(text: str, irregular: Mapping[str, list[str]], source: str) 
 
 def _split_top_level(text: str, separator: str, source: str) -> list[str]:
     """Split on ``separator`` outside parentheses; reject unbalanced ones."""
+    if "(" not in text and ")" not in text:  # most tokens and sequences: no nesting to track
+        return text.split(separator)
     parts, depth, current = [], 0, []
     for char in text:
         if char == "(":
@@ -253,7 +255,8 @@ def _word(raw: str, optional: bool, irregular: Mapping[str, list[str]], source: 
 
 def _apostrophe_tolerant(form: str) -> str:
     """Escape a word form, letting a straight apostrophe also match a curly one."""
-    return re.sub("['\u2019]", "['\u2019]", re.escape(form))
+    escaped = re.escape(form)
+    return re.sub("['\u2019]", "['\u2019]", escaped) if "'" in form or "\u2019" in form else escaped
 
 
 def _join(tokens: list[_Token]) -> str:
@@ -281,5 +284,7 @@ def _most_selective(required: tuple[frozenset[str], ...]) -> frozenset[str] | No
 
 def _index_word(form: str) -> str:
     """The first plain word of a form, as the matcher's word index sees it."""
+    if form.isalnum():  # one plain word already (no underscore, space or apostrophe)
+        return form
     first = re.split(r"[\W_]+", form.replace("\u2019", "'"))
     return next((part for part in first if part), form)

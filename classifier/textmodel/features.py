@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 import numpy as np
@@ -259,7 +259,7 @@ class TfidfFeatures:
         if len(word) > _LONGEST_REMEMBERED_WORD:
             counted = Counter(columns)
             return tuple(counted), tuple(counted.values())
-        known = tuple(columns)
+        known = tuple(sorted(columns))  # sorted runs make the batch's stable sort quicker
         if len(self._word_columns) >= _WORD_CACHE_LIMIT:
             self._word_columns.clear()
         self._word_columns[word] = known
@@ -275,44 +275,54 @@ class TfidfFeatures:
 
 @dataclass(frozen=True)
 class _NgramTable:
-    """A word block's vocabulary as numbers: each token a number below ``radix``, each n-gram the
-    number its tokens spell in that base; per length, the n-grams' numbers sorted, with their columns."""
+    """A word block's vocabulary as numbers: a token's number is its column as a one-word term (tokens
+    that only occur inside longer terms are numbered after the last column), and an n-gram is the
+    number its tokens spell in base ``radix``; per length of two tokens or more, the n-grams' numbers
+    sorted, with their columns."""
 
-    token_ids: dict[str, int]
+    token_ids: Mapping[str, int]
+    n_terms: int
     radix: int
-    codes: tuple[np.ndarray, ...]  # index n - 1: sorted numbers of the vocabulary's n-grams
-    columns: tuple[np.ndarray, ...]  # index n - 1: their vocabulary columns
+    codes: tuple[np.ndarray, ...]  # index n - 2: sorted numbers of the vocabulary's n-grams of n tokens
+    columns: tuple[np.ndarray, ...]  # index n - 2: their vocabulary columns
 
     @classmethod
     def build(cls, terms: Sequence[str], longest: int) -> _NgramTable:
-        """Built with C-level string and dict calls and numpy: it runs on the first sentence labelled."""
+        """Built with C-level string and dict calls and numpy: it runs when the first sentence is labelled."""
         lengths = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms)) + 1
-        every_token = " ".join(terms).split(" ") if len(terms) else []
-        distinct = dict.fromkeys(every_token)
-        token_ids = dict(zip(distinct, range(len(distinct)), strict=True))
-        radix = max(len(token_ids), 1)
+        one_word = lengths == 1
+        index: dict[str, int] = dict(
+            zip(compress(terms, one_word.tolist()), np.flatnonzero(one_word).tolist(), strict=True)
+        )
+        longer = np.flatnonzero(~one_word)
+        tokens = " ".join(terms[column] for column in longer.tolist()).split(" ") if len(longer) else []
+        inner_only = dict.fromkeys(token for token in tokens if token not in index)  # none for min_df models
+        token_ids = index | dict(zip(inner_only, range(len(terms), len(terms) + len(inner_only)), strict=True))
+        radix = max(len(terms) + len(inner_only), 1)
         if radix**longest >= 2**63:
-            raise ModelError(f"word n-grams of {longest} tokens over {radix:,} distinct tokens are too many to number")
-        ids = np.fromiter(map(token_ids.__getitem__, every_token), dtype=np.int64, count=len(every_token))
-        first_token = np.cumsum(lengths) - lengths
+            raise ModelError(f"word n-grams of {longest} tokens over {radix:,} terms are too many to number")
+        ids = np.fromiter(map(token_ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        first_token = np.cumsum(lengths[longer]) - lengths[longer]
         codes, columns = [], []
-        for n in range(1, longest + 1):
-            of_length = np.flatnonzero(lengths == n)
+        for n in range(2, longest + 1):
+            of_length = np.flatnonzero(lengths[longer] == n)
             code = np.zeros(len(of_length), dtype=np.int64)
             for j in range(n):
                 code = code * radix + ids[first_token[of_length] + j]
             order = np.argsort(code, kind="stable")
             codes.append(code[order])
-            columns.append(of_length[order])
-        return cls(token_ids, radix, tuple(codes), tuple(columns))
+            columns.append(longer[of_length[order]])
+        return cls(token_ids, len(terms), radix, tuple(codes), tuple(columns))
 
     def lookup(self, length: int, codes: np.ndarray) -> np.ndarray:
         """The column of each n-gram number of the given length, -1 where it is not in the vocabulary."""
-        table = self.codes[length - 1]
+        if length == 1:  # a token's number is its column, unless it only occurs inside longer terms
+            return np.where(codes < self.n_terms, codes, -1)
+        table = self.codes[length - 2]
         if not len(table):
             return np.full(len(codes), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(table, codes), len(table) - 1)
-        return np.where(table[at] == codes, self.columns[length - 1][at], -1)
+        return np.where(table[at] == codes, self.columns[length - 2][at], -1)
 
 
 class FeatureUnion:

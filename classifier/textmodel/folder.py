@@ -276,9 +276,8 @@ def _verify_files(path: Path, metadata: dict[str, Any]) -> None:
 def _read_features(path: Path, metadata: dict[str, Any], idf: np.ndarray) -> FeatureUnion:
     blocks = _read_json(path / VOCABULARY).get("blocks")
     settings = metadata.get("features", {}).get("blocks")
-    valid_blocks = isinstance(blocks, list) and all(
-        isinstance(b, list) and all(isinstance(t, str) for t in b) for b in blocks
-    )
+    # set(map(type, ...)) checks each of ~100,000 terms in C: a generator of isinstance calls took ~5 ms
+    valid_blocks = isinstance(blocks, list) and all(isinstance(b, list) and set(map(type, b)) <= {str} for b in blocks)
     if not valid_blocks or not isinstance(settings, list) or len(settings) != len(blocks):
         raise ModelError(f"{path}: vocabulary.json and the feature settings in metadata.json do not agree; retrain")
     if sum(len(b) for b in blocks) != len(idf):
@@ -302,7 +301,10 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
             missing = [name for name in _ARRAY_NAMES if name not in archive.files]
             if missing:
                 raise ModelError(f"{path}: missing arrays {missing}; retrain the model")
-            return {name: np.asarray(archive[name], dtype=np.float64) for name in _ARRAY_NAMES}
+            arrays = {name: np.asarray(archive[name], dtype=np.float64) for name in _ARRAY_NAMES}
+            # the layout TextModel keeps, made while the file's copy is the only other one
+            arrays["text_coef"] = np.asfortranarray(arrays["text_coef"])
+            return arrays
     except ModelError:
         raise
     except (ValueError, OSError, EOFError) as exc:
