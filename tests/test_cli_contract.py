@@ -174,3 +174,29 @@ def test_labelling_a_large_file_holds_a_piece_at_a_time(monkeypatch, tmp_path, c
             tracemalloc.stop()
         assert sink.lines == 19 * copies
     assert peaks[2] <= 1.2 * peaks[1], peaks
+
+
+def test_training_on_a_terminal_draws_stages_and_a_bar_elsewhere_one_line_per_stage():
+    """``claims train`` shows the stage, the share of its fits done and the time elapsed and left on a
+    terminal; in a log (not a terminal) each stage is one numbered line."""
+    from rich.console import Console
+
+    from classifier.cli.training import _training_progress
+
+    terminal = Console(file=_Terminal(), force_terminal=True, width=150)
+    with _training_progress(terminal) as progress:
+        progress.planned(2, 1_000)
+        progress.stage("fitting on 800 sentences")
+        progress.done(400)
+        progress.stage("writing the model folder")
+        progress.done(600)
+    drawn = terminal.file.getvalue()
+    assert "[2/2] writing the model folder" in drawn and "100%" in drawn and "left" in drawn
+
+    log = Console(file=io.StringIO(), width=150)
+    with _training_progress(log) as progress:
+        progress.planned(2, 1_000)
+        progress.stage("fitting on 800 sentences")
+        progress.done(1_000)
+        progress.stage("writing the model folder")
+    assert log.file.getvalue().splitlines() == ["[1/2] fitting on 800 sentences", "[2/2] writing the model folder"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from classifier.rulebook.book import load_rulebook
 from classifier.textmodel.folder import default_model_dir
 from classifier.training.data import load_corpus, pointer_source_files, shipped_corpus_files, validate
+from classifier.training.progress import MessageProgress
 from classifier.training.run import train
 from classifier.training.settings import TrainSettings
 
@@ -35,7 +36,13 @@ def build(settings: TrainSettings, out: Path, *, allow_default: bool, require_po
     examples = load_corpus([*shipped_corpus_files(), *rebuilt])
     validate(examples)
     result = train(
-        examples, load_rulebook(), settings, out=out, force=True, allow_default=allow_default, progress=print
+        examples,
+        load_rulebook(),
+        settings,
+        out=out,
+        force=True,
+        allow_default=allow_default,
+        progress=MessageProgress(print),
     )
     for name, figures in (
         ("held-out statements", result.holdout),

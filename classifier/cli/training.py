@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import ModelOption, RulesOption, ViewFormat, handles_errors
+
+if TYPE_CHECKING:  # the CLI module loads without rich's console or the training code
+    from rich.console import Console
+
+    from ..training.progress import TrainingProgress
 
 
 class GroupField(StrEnum):
@@ -80,17 +87,26 @@ def train(
         )
     console.print(f"{len(examples)} labelled sentences in {len({e.doc for e in examples})} statements")
     baseline = load_baseline(str(compare_with) if compare_with else None, rulebook)
-    with console.status("training") as status:
+    with _training_progress(console) as progress:
         result = run_training(
-            examples,
-            rulebook,
-            TrainSettings(seed=seed),
-            out=out,
-            force=force,
-            baseline=baseline,
-            progress=lambda message: status.update(message),
+            examples, rulebook, TrainSettings(seed=seed), out=out, force=force, baseline=baseline, progress=progress
         )
     print_training_result(result, Console())
+
+
+@contextmanager
+def _training_progress(console: Console) -> Iterator[TrainingProgress]:
+    """A bar with the stage, the fits done and the time left on a terminal; one line per stage otherwise
+    (a log keeps them)."""
+    from ..training.progress import MessageProgress
+
+    if not console.is_terminal:
+        yield MessageProgress(console.print)
+        return
+    from ..output.training_bar import TrainingBar
+
+    with TrainingBar(console) as bar:
+        yield bar
 
 
 @handles_errors

@@ -14,9 +14,10 @@ from ..rulebook.matcher import RuleMatcher
 from ..scoring import MODES
 from .data import Example
 from .evaluate import predict_by_mode
-from .fit import fit_model
+from .fit import fit_model, stopping_workers
 from .metrics import Figures, score
-from .settings import Progress, TrainSettings
+from .progress import TrainingProgress
+from .settings import TrainSettings
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class Folds:
 
 
 def out_of_fold_classifiers(
-    plan: Folds, progress: Progress | None = None
+    plan: Folds, progress: TrainingProgress | None = None
 ) -> Iterator[tuple[list[int], ClaimClassifier]]:
     """For each fold: the tested rows, and a classifier trained on the other folds plus ``extra_training``."""
     from sklearn.model_selection import GroupKFold
 
-    say = progress or (lambda _message: None)
+    progress = progress or TrainingProgress()
     examples, settings, folds = plan.examples, plan.settings, plan.folds
     matcher = RuleMatcher(plan.rulebook)
     groups = [e.source if plan.group_by == "source" else e.doc for e in examples]
@@ -51,13 +52,17 @@ def out_of_fold_classifiers(
         kind = "source files" if plan.group_by == "source" else "statements"
         raise DataError(f"{folds}-fold cross-validation needs at least {folds} {kind}; the data has {len(set(groups))}")
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
-    for fold, (train_index, test_index) in enumerate(splitter.split(examples, groups=groups), start=1):
-        say(f"fold {fold}/{folds}: training on {len(train_index)} sentences, testing on {len(test_index)}")
-        model = fit_model([*(examples[i] for i in train_index), *plan.extra_training], matcher, settings)
-        yield [int(i) for i in test_index], ClaimClassifier(model, plan.rulebook)
+    with stopping_workers():
+        for fold, (train_index, test_index) in enumerate(splitter.split(examples, groups=groups), start=1):
+            progress.stage(
+                f"fold {fold}/{folds}: training on {len(train_index)} sentences, testing on {len(test_index)}"
+            )
+            training = [*(examples[i] for i in train_index), *plan.extra_training]
+            model = fit_model(training, matcher, settings, progress)
+            yield [int(i) for i in test_index], ClaimClassifier(model, plan.rulebook)
 
 
-def cross_validate(plan: Folds, progress: Progress | None = None) -> dict[str, Figures]:
+def cross_validate(plan: Folds, progress: TrainingProgress | None = None) -> dict[str, Figures]:
     """Figures for each mode with every sentence predicted by a model that never saw its group, pooled over folds."""
     examples = plan.examples
     predicted: dict[str, list[str]] = {mode: [""] * len(examples) for mode in MODES}

@@ -6,7 +6,8 @@ that the numpy scorer serves. Everything is deterministic for a given seed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,8 @@ from ..textmodel.features import FeatureUnion, TfidfFeatures
 from ..textmodel.model import TextModel, combiner_inputs
 from ..textmodel.sklearn_bridge import tfidf_vectorizer
 from .data import Example
-from .settings import Progress, TrainSettings
+from .progress import TrainingProgress, fit_units
+from .settings import TrainSettings
 
 
 def make_classifier(C: float, seed: int, tol: float = 1e-4) -> LogisticRegression:
@@ -95,20 +97,23 @@ def single_threaded_blas() -> Any:
 
 
 def fit_model(
-    examples: Sequence[Example], matcher: RuleMatcher, settings: TrainSettings, progress: Progress | None = None
+    examples: Sequence[Example],
+    matcher: RuleMatcher,
+    settings: TrainSettings,
+    progress: TrainingProgress | None = None,
 ) -> TextModel:
-    """Fit the text model on all examples, then the combiner on out-of-fold predictions."""
-    say = progress or (lambda _message: None)
+    """Fit the text model on all examples, then the combiner on out-of-fold predictions.
+
+    ``progress`` is told the sentences of each fit as it finishes (``planned_units`` in all).
+    """
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     groups = [e.doc for e in examples]
-    say(
-        f"fitting TF-IDF + logistic regression on {len(texts)} sentences, and {settings.folds} out-of-fold "
-        "models (grouped by statement) for the hybrid combiner"
-    )
     weights = sample_weights(examples, settings)
     encoder, dense = scaled_embeddings(texts, settings)
-    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(texts, labels, groups, settings, weights, dense)
+    (vectorizer, classifier), out_of_fold = fit_with_out_of_fold(
+        texts, labels, groups, settings, weights, dense, progress or TrainingProgress()
+    )
     hits = [matcher.hits(t) for t in texts]
     rule_ids = tuple(rule.id for rule in matcher.rulebook.rules) if settings.rule_indicators else ()
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
@@ -142,18 +147,20 @@ def fit_with_out_of_fold(
     settings: TrainSettings,
     weights: np.ndarray | None = None,
     dense: np.ndarray | None = None,
+    progress: TrainingProgress | None = None,
 ) -> tuple[tuple[SklearnFeatureUnion | None, LogisticRegression], np.ndarray]:
     """The text model fitted on everything, and each sentence's out-of-fold probabilities.
 
     Out-of-fold: from a model that never saw the sentence's statement. The
     full fit and the fold fits run side by side in worker processes (one per
     core); each fit is single-threaded, so the outcome is the same whatever
-    the number of cores.
+    the number of cores. Each fit's sentences are reported to ``progress``
+    as it finishes.
     """
     from joblib import Parallel, delayed
 
-    n_groups = len(set(groups))
-    folds = GroupKFold(n_splits=min(settings.folds, n_groups), shuffle=True, random_state=settings.seed)
+    progress = progress or TrainingProgress()
+    folds = GroupKFold(n_splits=fold_count(groups, settings), shuffle=True, random_state=settings.seed)
     text_array = np.asarray(texts, dtype=object)
     label_array = np.asarray(labels, dtype=object)
     splits = list(folds.split(text_array, label_array, groups))
@@ -169,7 +176,12 @@ def fit_with_out_of_fold(
         )
         for train, test in splits
     ]
-    full, *fitted = Parallel(n_jobs=-1)(jobs)
+    sizes = [len(texts), *(len(train) for train, _test in splits)]
+    finished = []
+    for size, result in zip(sizes, Parallel(n_jobs=-1, return_as="generator")(jobs), strict=True):
+        finished.append(result)
+        progress.done(size)
+    full, *fitted = finished
     result = np.zeros((len(texts), len(OUTCOMES)))
     for (_train, test), (classes, probabilities) in zip(splits, fitted, strict=True):
         for column, label in enumerate(classes):
@@ -188,6 +200,29 @@ def _fold_probabilities(
     train_dense, test_dense = dense if dense is not None else (None, None)
     vectorizer, classifier = fit_text_model(train_texts, train_labels, settings, weights, train_dense)
     return list(classifier.classes_), classifier.predict_proba(transformed(vectorizer, test_texts, test_dense))
+
+
+def fold_count(groups: Sequence[str], settings: TrainSettings) -> int:
+    """How many out-of-fold models a fit makes: the settings' folds, fewer if there are fewer statements."""
+    return min(settings.folds, len(set(groups)))
+
+
+def planned_units(examples: Sequence[Example], settings: TrainSettings) -> int:
+    """The units of work (sentences fitted) of ``fit_model`` on these examples."""
+    return fit_units(len(examples), fold_count([e.doc for e in examples], settings))
+
+
+@contextmanager
+def stopping_workers() -> Iterator[None]:
+    """Around a run of fits: joblib keeps its worker processes for reuse between fits, and they are
+    stopped here when the run ends, whether it succeeds or fails, so none are left idle (holding a
+    copy of the corpus) after the run or outlive the process."""
+    try:
+        yield
+    finally:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)
 
 
 def grouped_holdout(examples: Sequence[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:

@@ -41,9 +41,10 @@ from .data import (
     validate,
 )
 from .evaluate import evaluate, evaluate_rows, figures_to_dict
-from .fit import fit_model, grouped_holdout
+from .fit import fit_model, grouped_holdout, planned_units, stopping_workers
 from .metrics import Figures
-from .settings import Progress, TrainSettings
+from .progress import TrainingProgress
+from .settings import TrainSettings
 
 EVALUATION_FILE = "evaluation.json"
 
@@ -81,19 +82,26 @@ def train(
     out: str | Path | None,
     force: bool = False,
     baseline: ClaimClassifier | None = None,
-    progress: Progress | None = None,
+    progress: TrainingProgress | None = None,
     allow_default: bool = False,
 ) -> TrainResult:
-    """Fit, measure and (when ``out`` is given) save a model."""
-    say = progress or (lambda _message: None)
+    """Fit, measure and (when ``out`` is given) save a model, telling ``progress`` each stage as it
+    begins and each fit as it finishes."""
+    progress = progress or TrainingProgress()
     matcher = RuleMatcher(rulebook)
     train_part, held_out = grouped_holdout(examples, settings.holdout, settings.seed)
     n_docs, n_held = len({e.doc for e in examples}), len({e.doc for e in held_out})
-    say(f"held out {n_held} of {n_docs} statements ({len(held_out)} sentences)")
-    trial = fit_model(train_part, matcher, settings, progress)
-    holdout_figures = evaluate(ClaimClassifier(trial, rulebook), held_out)
-    say("fitting the final model on all statements")
-    model = fit_model(examples, matcher, settings, progress)
+    progress.planned(
+        5 if out is not None else 4, planned_units(train_part, settings) + planned_units(examples, settings)
+    )
+    with stopping_workers():
+        progress.stage(f"fitting on {len(train_part):,} sentences ({n_held} of {n_docs} statements held out)")
+        trial = fit_model(train_part, matcher, settings, progress)
+        progress.stage(f"measuring on the {len(held_out):,} held-out sentences")
+        holdout_figures = evaluate(ClaimClassifier(trial, rulebook), held_out)
+        progress.stage(f"fitting the final model on all {len(examples):,} sentences")
+        model = fit_model(examples, matcher, settings, progress)
+    progress.stage("measuring on the dev-test and real-text test sets")
     devtest_examples = _devtest()
     devtest_figures = evaluate(ClaimClassifier(model, rulebook), devtest_examples) if devtest_examples else None
     baseline_figures = evaluate(baseline, devtest_examples) if baseline and devtest_examples else None
@@ -109,6 +117,7 @@ def train(
     model = replace(model, metadata=describe_training(examples, settings, rulebook.digest, evaluation))
     directory = None
     if out is not None:
+        progress.stage(f"writing the model folder {out}")
         evaluation_json = {
             "holdout": figures_to_dict(holdout_figures),
             "devtest": figures_to_dict(devtest_figures) if devtest_figures else None,

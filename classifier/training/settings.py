@@ -6,13 +6,10 @@ anything, so they live apart from ``fit.py`` (which imports scikit-learn).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..text.places import places_digest
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
