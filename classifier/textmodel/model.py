@@ -26,8 +26,10 @@ if TYPE_CHECKING:  # onnxruntime is imported only when a model with an encoder b
 
 #: Model probabilities are floored here before the log, so one rare class cannot dominate.
 LOG_PROBABILITY_FLOOR = 1e-6
-#: Sentences vectorised at once: large enough for numpy to pay off, small enough to bound memory.
-CHUNK = 2048
+#: Sentences vectorised at once: large enough for numpy to pay off, small enough to bound memory (scoring
+#: holds six floats per stored feature value: labelling 100,000 sentences in batches of 10,000 peaked at
+#: 180 MB with 2,048 and 102 MB with 512, at the same speed).
+CHUNK = 512
 
 
 @dataclass(frozen=True)
