@@ -39,6 +39,14 @@ def label(
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse input that is not valid UTF-8 instead of replacing bad bytes.")
     ] = False,
+    num_proc: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes for each file in jsonl/csv/json output (default: every available core"
+            " for files of 4 MB or more, else 1).",
+        ),
+    ] = None,
 ) -> None:
     """Label every sentence of one or more statements.
 
@@ -58,7 +66,7 @@ def label(
     if chosen is OutputFormat.table:
         _print_tables(classifier, files or [], text, strict, options)
     else:
-        _stream_records(classifier, files or [], text, strict, options, chosen.value)
+        _stream_records(classifier, files or [], text, strict, options, chosen.value, num_proc)
 
 
 def _print_tables(classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any]) -> None:
@@ -75,13 +83,21 @@ def _print_tables(classifier: Any, files: list[str], text: str | None, strict: b
 
 
 def _stream_records(
-    classifier: Any, files: list[str], text: str | None, strict: bool, options: dict[str, Any], output_format: str
+    classifier: Any,
+    files: list[str],
+    text: str | None,
+    strict: bool,
+    options: dict[str, Any],
+    output_format: str,
+    num_proc: int | None = None,
 ) -> None:
-    """Machine formats: read and label each document piece by piece, writing as we go."""
+    """Machine formats: read and label each document piece by piece, writing as we go (large files:
+    the pieces labelled by worker processes, written in reading order)."""
     from dataclasses import replace
 
     from ..errors import ClassifierError
     from ..output.records import RecordWriter
+    from ..pieces import labelled_pieces, piece_workers
     from ..text.inputs import STDIN, open_input
 
     for location in files:  # a missing or unreadable later file is refused before any output is written
@@ -90,10 +106,12 @@ def _stream_records(
                 pass
     writer = RecordWriter(output_format, sys.stdout)
     try:
-        for name, pieces in _document_pieces(files, text, strict):
+        forkable = classifier.model.encoder is None  # an encoder's runtime holds threads a fork would not copy
+        for name, size, pieces in _document_pieces(files, text, strict):
             index = 0
-            for offset, piece in pieces:
-                for prediction in classifier.label_text(piece, **options):
+            workers = piece_workers(num_proc, size, forkable=forkable)
+            for offset, predictions in labelled_pieces(classifier, pieces, options, workers):
+                for prediction in predictions:
                     shifted = replace(prediction, start=prediction.start + offset, end=prediction.end + offset)
                     writer.write(name, index, shifted)
                     index += 1
@@ -106,16 +124,16 @@ def _stream_records(
 
 
 def _document_pieces(files: list[str], text: str | None, strict: bool) -> Any:
-    """(name, pieces) for each input; pieces are (offset, text) in reading order."""
+    """(name, size in bytes or None, pieces) for each input; pieces are (offset, text) in reading order."""
     from ..text.inputs import open_input
     from ..text.streaming import iter_pieces
 
     if text is not None:
-        yield "<text>", iter([(0, text)])
+        yield "<text>", None, iter([(0, text)])
         return
     for location in files:
         with open_input(location) as (name, stream, size), _progress(name, size) as advance:
-            yield name, iter_pieces(stream, name, strict=strict, on_bytes=advance)
+            yield name, size, iter_pieces(stream, name, strict=strict, on_bytes=advance)
 
 
 #: Inputs larger than this show a progress bar when standard error is a terminal.
