@@ -77,3 +77,29 @@ def test_a_very_long_word_is_counted_without_holding_all_its_ngrams(classifier):
         tracemalloc.stop()
     np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-9)
     assert peak < 5_000_000, f"peak {peak / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (2, 2), (1, 3), (2, 4)])
+def test_word_ngrams_of_other_lengths_equal_sklearn(ngram_range, corpus_rows):
+    """The word block looks n-grams up as numbers; other n-gram ranges than the shipped (1, 2) give
+    scikit-learn's rows too, also for batches with fewer tokens than the longest n-gram."""
+    from classifier.textmodel.features import TfidfFeatures
+    from classifier.textmodel.sklearn_bridge import tfidf_vectorizer
+
+    settings = {"analyzer": "word", "ngram_range": list(ngram_range), "sublinear_tf": True, "min_df": 2}
+    training = [row["text"] for row in corpus_rows[:3000]]
+    vectorizer = tfidf_vectorizer(settings).fit(training)
+    block = TfidfFeatures(list(vectorizer.get_feature_names_out()), vectorizer.idf_, settings)
+    batches = [
+        [*training[:500], "", "war", "we demand", "the the the the", "We demand that they stop now."],
+        ["we"],
+        ["we demand"],
+        ["we demand an"],
+        [],
+    ]
+    for batch in batches:
+        expected = vectorizer.transform(batch).toarray() if batch else np.zeros((0, len(block)))  # sklearn: no rows
+        rows = block.transform(batch)
+        actual = np.zeros((len(batch), len(block)))
+        actual[rows.row_ids(), rows.indices] = rows.data
+        np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-12)

@@ -186,7 +186,8 @@ class TfidfFeatures:
         for n in range(1, high + 1):
             # extend each position's code by its (n-1)th following token
             shifted = np.full(len(ids), -1, dtype=np.int64)
-            shifted[: len(ids) - n + 1] = ids[n - 1 :]
+            reach = max(len(ids) - n + 1, 0)
+            shifted[:reach] = ids[n - 1 : n - 1 + reach]
             known &= shifted >= 0
             code = code * ngrams.radix + shifted
             if n < low:
