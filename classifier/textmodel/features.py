@@ -355,9 +355,12 @@ class FeatureUnion:
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
         """Each block's rows side by side: a row's columns are block 1's, then block 2's, ..."""
-        if not self.blocks:
+        return self.side_by_side(texts, [rows for rows, _, _ in self.block_rows(texts)])
+
+    def side_by_side(self, texts: Sequence[str], parts: Sequence[SparseRows]) -> SparseRows:
+        """The rows of ``texts`` from each block's rows (``block_rows``), joined column-wise."""
+        if not parts:
             return SparseRows(np.zeros(len(texts) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-        parts = [rows for rows, _, _ in self.block_rows(texts)]
         if len(parts) == 1:
             return parts[0]
         per_row = [np.diff(part.indptr) for part in parts]

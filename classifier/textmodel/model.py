@@ -76,9 +76,10 @@ class TextModel:
     ) -> ModelScores:
         """The model's share of scoring a batch, in one call: probabilities, then the combiner if ``combine``."""
         rows = dense = None
-        if keep_rows:
-            rows, dense = self.features.transform(sentences), self.dense_columns(sentences)
-            probabilities = self.probabilities_of(rows, dense)
+        if keep_rows:  # explanations read the rows side by side; the scores are the blocks' as always
+            blocks, dense = self.features.block_rows(sentences), self.dense_columns(sentences)
+            rows = self.features.side_by_side(sentences, [block for block, _start, _stop in blocks])
+            probabilities = self._probabilities_of(len(sentences), blocks, dense)
         else:
             probabilities = self.probabilities(sentences)
         if not combine:
@@ -96,14 +97,20 @@ class TextModel:
         parts = []
         for i in range(0, len(sentences), CHUNK):
             chunk = sentences[i : i + CHUNK]
-            scores = np.tile(self.text_intercept, (len(chunk), 1))
-            for rows, start, stop in self.features.block_rows(chunk):
-                scores += linear_scores(rows, self.text_coef[:, start:stop])
-            dense = self.dense_columns(chunk)
-            if dense is not None:
-                scores += dense @ self.text_coef[:, self.n_sparse :].T
-            parts.append(softmax(scores))
+            parts.append(self._probabilities_of(len(chunk), self.features.block_rows(chunk), self.dense_columns(chunk)))
         return np.vstack(parts) if parts else np.zeros((0, len(OUTCOMES)))
+
+    def _probabilities_of(
+        self, n_rows: int, blocks: Sequence[tuple[SparseRows, int, int]], dense: np.ndarray | None
+    ) -> np.ndarray:
+        """The distribution over OUTCOMES from each block's rows (with its span of columns) and the
+        encoder's columns: each block scored with its own share of the coefficients, shares added."""
+        scores = np.tile(self.text_intercept, (n_rows, 1))
+        for rows, start, stop in blocks:
+            scores += linear_scores(rows, self.text_coef[:, start:stop])
+        if dense is not None:
+            scores += dense @ self.text_coef[:, self.n_sparse :].T
+        return softmax(scores)
 
     def dense_columns(self, sentences: Sequence[str]) -> np.ndarray | None:
         """The encoder block's columns (embedding times its scale), or None for a TF-IDF-only model."""
@@ -115,14 +122,6 @@ class TextModel:
     def n_sparse(self) -> int:
         """Number of TF-IDF columns; the encoder's columns, if any, follow them."""
         return len(self.features)
-
-    def probabilities_of(self, rows: SparseRows, dense: np.ndarray | None = None) -> np.ndarray:
-        """The text model's distribution over OUTCOMES for rows already turned into features."""
-        n = self.n_sparse
-        scores = linear_scores(rows, self.text_coef[:, :n]) + self.text_intercept
-        if dense is not None:
-            scores += dense @ self.text_coef[:, n:].T
-        return softmax(scores)
 
     def shape_problems(self) -> list[str]:
         """Arrays whose shapes do not fit the vocabulary and the outcomes (empty for a sound model)."""
