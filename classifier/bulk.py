@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .atomic import atomic_path, refuse_to_replace
+from .cores import available_cores
 from .errors import InputError
 from .output.records import RECORD_FIELDS, record
 from .result import Prediction
@@ -176,8 +177,7 @@ def worker_count(requested: int | None, rows: int) -> int:
         return requested
     if rows < ROWS_WORTH_A_POOL:
         return 1
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return max(1, len(cores))
+    return available_cores()
 
 
 @contextmanager

@@ -11,13 +11,13 @@ the file, and the results come back in the order the pieces were read.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
+from .cores import available_cores
 from .result import Prediction
 
 #: Files at least this large (bytes) are labelled by every available core by default: about four
@@ -43,8 +43,7 @@ def piece_workers(requested: int | None, size: int | None, *, forkable: bool = T
         return max(1, requested)
     if size is None or size < BYTES_WORTH_A_POOL:
         return 1
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return max(1, len(cores))
+    return available_cores()
 
 
 def labelled_pieces(
