@@ -24,7 +24,7 @@ from .patterns import CompiledPattern, compile_pattern
 MIN_WEIGHT, MAX_WEIGHT = 0.0, 5.0
 _RULE_KEYS = {"id", "label", "weight", "description", "patterns", "match", "not_match", "enabled"}
 _GUARD_KEYS = {"id", "description", "patterns", "applies_to", "match", "not_match", "scope"}
-GUARD_SCOPES = ("to_clause_end", "closed_clause")
+GUARD_SCOPES = ("to_clause_end", "closed_clause", "frame")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ class Guard:
     description: str
     patterns: tuple[CompiledPattern, ...]
     applies_to: frozenset[str]
-    scope: str  # "to_clause_end": up to the next break or the end; "closed_clause": only if a break closes it
+    # "to_clause_end": up to the next break or the end; "closed_clause": only if a break closes it;
+    # "frame": only the guard's own match ("not accuse" cancels the accuse hit and nothing after it)
+    scope: str
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
     origin: str

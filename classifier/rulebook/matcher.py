@@ -155,8 +155,11 @@ def _guard_reach(guard: Guard, sentence: str, match: re.Match[str]) -> int | Non
     """Where a guard's reach ends: the next clause break, or the sentence end.
 
     None when a "closed_clause" guard has no break closing it: then the frame
-    is the main clause itself and cancels nothing.
+    is the main clause itself and cancels nothing. A "frame" guard reaches
+    only to the end of its own match.
     """
+    if guard.scope == "frame":
+        return match.end()
     brk = _CLAUSE_BREAK.search(sentence, match.end())
     if brk is None:
         return None if guard.scope == "closed_clause" else len(sentence)
