@@ -20,6 +20,8 @@ REALTEST = REPO / "training" / "realtest"
 SHIPPED_TRAINING = sorted((REPO / "training" / "data").glob("real-*.jsonl"))
 POINTERS = sorted((REAL / "pointers").glob("*.jsonl"))
 TEST_FILES = sorted(REALTEST.glob("*.jsonl"))
+#: Real sentences kept out of training to measure named failure classes (training/experiments/ADOPTION.md).
+REAL_TARGET_SET = REPO / "training" / "devtest" / "real_failure_classes.jsonl"
 #: Sources whose licence lets this repository carry their text (training/SOURCES.md).
 TEXT_ALLOWED = {"wh", "pam", "unscon", "resistinua"}
 
@@ -111,6 +113,20 @@ def test_no_training_sentence_is_a_near_copy_of_a_test_sentence(training_rows, t
     pairs = near_duplicates(test_texts + training_texts, threshold=0.6)
     n = len(test_texts)
     assert [(test_texts[a], training_texts[b - n]) for a, b, _ in pairs if a < n <= b] == []
+
+
+def test_the_real_target_set_is_never_trained_on_and_ships_only_allowed_text(training_rows):
+    target = read_jsonl(REAL_TARGET_SET)
+    assert len(target) >= 150 and {row["annotator"] for row in target} == {"target_fc"}
+    assert {row["source"] for row in target} <= TEXT_ALLOWED
+    assert all(hashlib.sha256(row["text"].encode()).hexdigest() == row["sha256"] for row in target)
+    assert {row["doc"] for row in target}.isdisjoint({row["doc"] for row in training_rows})
+    training_texts = [row["text"] for row in training_rows if "text" in row]
+    training_texts += [row["text"] for path in sorted((REAL / "rebuilt").glob("*.jsonl")) for row in read_jsonl(path)]
+    target_texts = [row["text"] for row in target]
+    pairs = near_duplicates(target_texts + training_texts, threshold=0.6)
+    n = len(target_texts)
+    assert [(target_texts[a], training_texts[b - n]) for a, b, _ in pairs if a < n <= b] == []
 
 
 def test_test_set_parts(test_rows):

@@ -1,9 +1,8 @@
 """Agreement between the two annotators of the doubly labelled real sentences.
 
-Reads every real training file and pointer file (labels need no text) and the
-real-text test set, and prints Cohen's kappa overall, per label (one label
-against the rest) and per source, for the training corpus and the test set
-separately.
+Reads every real training file and pointer file (labels need no text), the
+real-text test set and the real failure-class target set, and prints Cohen's kappa overall, per label (one label
+against the rest) and per source, for each of the three separately.
 
     python training/experiments/agreement.py
 """
@@ -60,7 +59,12 @@ def table(rows: list[dict]) -> list[str]:
 def main() -> None:
     training = sorted((ROOT / "data").glob("real-*.jsonl")) + sorted((ROOT / "real" / "pointers").glob("*.jsonl"))
     test = sorted((ROOT / "realtest").glob("*.jsonl"))
-    for name, paths in (("real training corpus", training), ("real-text test set", test)):
+    target = [ROOT / "devtest" / "real_failure_classes.jsonl"]
+    for name, paths in (
+        ("real training corpus", training),
+        ("real-text test set", test),
+        ("real failure-class target set", target),
+    ):
         rows = doubly_labelled(paths)
         print(f"\n{name}: {len(rows)} sentences labelled by two annotators\n")
         print("| rows | sentences | observed agreement | Cohen's kappa |\n|---|---|---|---|")

@@ -1,10 +1,13 @@
 """How much should a real sentence weigh in training? Leave-one-source-out CV over the real sources.
 
-Run: python training/experiments/real_text_weight.py [CANDIDATE ...] [--rules DIR] [--no-baseline]
+Run: python training/experiments/real_text_weight.py [CANDIDATE ...] [--rules DIR] [--part FILE] [--no-baseline]
 
 A CANDIDATE is a weight ("2") or settings ("real_text_weight=1,C=10"); the
 default is 1 2 3. --rules reads the rules from DIR instead of the shipped
-rules/ (to measure a rule revision).
+rules/ (to measure a rule revision). --part adds FILE's real sentences to
+training: each trains in the folds where its source is not held out and is
+never scored, so the figure stays over the same sentences (to measure a new
+real part).
 
 For each real training source in turn: train on the synthetic corpus plus the
 other real sources (real sentences weighted WEIGHT, synthetic ones 1), and
@@ -72,6 +75,11 @@ def main() -> None:
         at = args.index("--rules")
         rules = [Path(args[at + 1])]
         del args[at : at + 2]
+    part = []
+    if "--part" in args:
+        at = args.index("--part")
+        part = load_corpus([Path(args[at + 1])])
+        del args[at : at + 2]
     baseline_wanted = "--no-baseline" not in args
     candidates = [a for a in args if a != "--no-baseline"] or ["1", "2", "3"]
     synthetic, real = corpus_parts()
@@ -83,16 +91,18 @@ def main() -> None:
         predicted = {mode: outcomes for mode, (outcomes, _) in by_mode.items()}
         print(pooled_line("synthetic only", real, predicted), flush=True)
     n_sources = len({e.source for e in real})
+    folded = [*real, *part]  # part sentences come last, so the first len(real) predictions are the scored ones
     for text in candidates:
         settings = candidate(text)
-        plan = Folds(real, rulebook, settings, n_sources, group_by="source", extra_training=synthetic)
-        predicted = {mode: [""] * len(real) for mode in ("rules", "model", "hybrid")}
+        plan = Folds(folded, rulebook, settings, n_sources, group_by="source", extra_training=synthetic)
+        predicted = {mode: [""] * len(folded) for mode in ("rules", "model", "hybrid")}
         for test_index, classifier in out_of_fold_classifiers(plan):
-            fold = predict_by_mode(classifier, [real[i].text for i in test_index])
+            fold = predict_by_mode(classifier, [folded[i].text for i in test_index])
             for mode, (outcomes, _) in fold.items():
                 for position, index in enumerate(test_index):
                     predicted[mode][index] = outcomes[position]
-        print(pooled_line(f"with real, {text}", real, predicted), flush=True)
+        scored = {mode: outcomes[: len(real)] for mode, outcomes in predicted.items()}
+        print(pooled_line(f"with real, {text}" + (" + part" if part else ""), real, scored), flush=True)
 
 
 if __name__ == "__main__":
