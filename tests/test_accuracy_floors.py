@@ -43,18 +43,18 @@ class Floor:
     floor: float
 
 
-# Measured on the shipped model of 2026-12-03 (hybrid macro-F1; rules-only, model-only in brackets):
-#   dev-test 0.869 (0.539, 0.859); first-person 0.892 (0.731, 0.894); topic-shift 0.908 (0.505, 0.875);
-#   real-text test set, both parts pooled, 804 sentences, 0.558 (0.359, 0.530).
+# Measured on the shipped model of 2026-12-06 (hybrid macro-F1; rules-only, model-only in brackets):
+#   dev-test 0.872 (0.539, 0.865); first-person 0.892 (0.731, 0.894); topic-shift 0.908 (0.505, 0.866);
+#   real-text test set, both parts pooled, 804 sentences, 0.557 (0.360, 0.531).
 # One correct sentence turned wrong costs about 0.003 on dev-test (386 sentences), 0.008-0.009 on the
 # first-person and topic-shift sets (120 each) and 0.001-0.002 on the real-text set: the margins below
 # allow about three sentences on dev-test, one on each small set and four or more on real text.
 # A words-only rebuild (topic-shift 0.892, real text 0.548) and a noise-damaged copy fail them.
 FLOORS = (
-    Floor("dev-test", (DEVTEST,), measured=0.869, floor=0.860),
+    Floor("dev-test", (DEVTEST,), measured=0.872, floor=0.860),
     Floor("first-person", (FIRST_PERSON,), measured=0.892, floor=0.880),
     Floor("topic-shift", (TOPIC_SHIFT,), measured=0.908, floor=0.895),
-    Floor("real-text test", tuple(realtest_files()), measured=0.558, floor=0.550),
+    Floor("real-text test", tuple(realtest_files()), measured=0.557, floor=0.550),
 )
 
 
