@@ -119,6 +119,7 @@ def fit_model(
     inputs = combiner_inputs(out_of_fold, matcher.evidence_matrix(hits), fired_matrix(hits, rule_ids))
     with single_threaded_blas():
         combiner = make_classifier(settings.combiner_C, settings.seed).fit(inputs, labels, sample_weight=weights)
+    temperature = real_text_temperature(combiner, inputs, examples) if settings.calibrate_on_real else 1.0
     order = _outcome_order(classifier)
     fitted_blocks = vectorizer.transformer_list if vectorizer is not None else []
     features = FeatureUnion(
@@ -132,12 +133,25 @@ def fit_model(
         features=features,
         text_coef=classifier.coef_[order],
         text_intercept=classifier.intercept_[order],
-        combiner_coef=combiner.coef_[combiner_order],
-        combiner_intercept=combiner.intercept_[combiner_order],
+        combiner_coef=combiner.coef_[combiner_order] / temperature,
+        combiner_intercept=combiner.intercept_[combiner_order] / temperature,
         combiner_rules=rule_ids,
-        metadata={},
+        metadata={"combiner_temperature": temperature} if settings.calibrate_on_real else {},
         encoder=encoder,
     )
+
+
+def real_text_temperature(combiner: LogisticRegression, inputs: np.ndarray, examples: Sequence[Example]) -> float:
+    """The temperature that calibrates the combiner's scores on the real sentences among ``examples``
+    (training/calibration.py); 1 when there are none."""
+    from .calibration import fit_temperature
+
+    real = np.array([not e.synthetic for e in examples])
+    if not real.any():
+        return 1.0
+    column = {label: index for index, label in enumerate(combiner.classes_)}
+    gold = np.array([column[e.label] for e, is_real in zip(examples, real, strict=True) if is_real])
+    return fit_temperature(combiner.decision_function(inputs[real]), gold)
 
 
 def fit_with_out_of_fold(

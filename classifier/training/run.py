@@ -114,7 +114,8 @@ def train(
         }
         or None,
     }
-    model = replace(model, metadata=describe_training(examples, settings, rulebook.digest, evaluation))
+    described = describe_training(examples, settings, rulebook.digest, evaluation)
+    model = replace(model, metadata={**model.metadata, **described})  # fit_model's own notes (a temperature) stay
     directory = None
     if out is not None:
         progress.stage(f"writing the model folder {out}")

@@ -43,6 +43,9 @@ class TrainSettings:
     encoder_scale: float = 1.0
     #: False: the encoder's columns alone, no TF-IDF blocks (measured, not shipped).
     tfidf: bool = True
+    #: Divide the combiner's scores by one temperature fitted on the real training sentences, so the
+    #: hybrid's confidences hold on real text; labels do not change (training/calibration.py).
+    calibrate_on_real: bool = False
 
     def record(self) -> dict[str, Any]:
         """The settings as a model's metadata stores them. A model without an encoder block records
@@ -51,6 +54,8 @@ class TrainSettings:
         if self.encoder is None and self.tfidf:
             for key in ("encoder", "encoder_scale", "tfidf"):
                 fields.pop(key)
+        if not self.calibrate_on_real:
+            fields.pop("calibrate_on_real")
         return fields
 
     def block_settings(self) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ Run: python training/experiments/full_model_check.py CANDIDATE [CANDIDATE ...] [
 A CANDIDATE is a weight or settings, as for real_text_weight.py. For each: a
 model trained on the synthetic corpus plus the real training corpus (plus the
 real sentences of FILE, with --part), its size (terms in its vocabulary), its
-hybrid macro-F1 on the synthetic dev-test set, how many of the 19 seed
+hybrid macro-F1 and calibration error on the synthetic dev-test set, how many of the 19 seed
 sentences it labels as the gold file does (strict), and its hybrid accuracy
 and macro-F1 on the real failure-class target set
 (training/devtest/real_failure_classes.jsonl). Nothing is written.
@@ -50,12 +50,14 @@ def main() -> None:
     for text in args:
         model = fit_model([*synthetic, *real, *part], RuleMatcher(rulebook), candidate(text))
         classifier = ClaimClassifier(model, rulebook)
-        hybrid = evaluate(classifier, devtest)["hybrid"].macro_f1
+        on_devtest = evaluate(classifier, devtest)["hybrid"]
+        hybrid = on_devtest.macro_f1
         on_target = evaluate(classifier, target)["hybrid"]
         terms = len(model.features)
         seed = seed_agreement(classifier)
         print(
-            f"{text}: {terms} terms, dev-test hybrid {hybrid:.4f}, seed {seed} of 19, "
+            f"{text}: {terms} terms, dev-test hybrid {hybrid:.4f} (calibration error "
+            f"{on_devtest.calibration_error:.4f}), seed {seed} of 19, "
             f"failure classes hybrid accuracy {on_target.accuracy:.4f} (macro-F1 {on_target.macro_f1:.4f})",
             flush=True,
         )

@@ -45,9 +45,18 @@ def corpus_parts() -> tuple[list[Example], list[Example]]:
     return [e for e in examples if e.synthetic], [e for e in examples if not e.synthetic]
 
 
-def pooled_line(name: str, real: list[Example], predicted: dict[str, list[str]]) -> str:
+def pooled_line(
+    name: str, real: list[Example], predicted: dict[str, list[str]], confidences: list[float] | None = None
+) -> str:
+    """Pooled macro-F1 per mode, the hybrid's calibration error when its confidences are given, and the
+    hybrid's macro-F1 per held-out source."""
     gold = [e.label for e in real]
     figures = {mode: score(gold, outcomes, also=[e.also for e in real]) for mode, outcomes in predicted.items()}
+    if confidences is not None:
+        calibration = score(gold, predicted["hybrid"], confidences=confidences).calibration_error
+        figures_note = f"  hybrid calibration error {calibration:.4f}"
+    else:
+        figures_note = ""
     sources = sorted({e.source for e in real})
     per_source = []
     for source in sources:
@@ -55,7 +64,7 @@ def pooled_line(name: str, real: list[Example], predicted: dict[str, list[str]])
         hybrid = score([gold[i] for i in rows], [predicted["hybrid"][i] for i in rows]).macro_f1
         per_source.append(f"{source} {hybrid:.3f}")
     modes = "  ".join(f"{mode} {figures[mode].macro_f1:.4f}" for mode in ("rules", "model", "hybrid"))
-    return f"{name:22} {modes}  | hybrid by source: {', '.join(per_source)}"
+    return f"{name:22} {modes}{figures_note}  | hybrid by source: {', '.join(per_source)}"
 
 
 def candidate(text: str) -> TrainSettings:
@@ -96,13 +105,17 @@ def main() -> None:
         settings = candidate(text)
         plan = Folds(folded, rulebook, settings, n_sources, group_by="source", extra_training=synthetic)
         predicted = {mode: [""] * len(folded) for mode in ("rules", "model", "hybrid")}
+        confidences = [0.0] * len(folded)
         for test_index, classifier in out_of_fold_classifiers(plan):
             fold = predict_by_mode(classifier, [folded[i].text for i in test_index])
-            for mode, (outcomes, _) in fold.items():
+            for mode, (outcomes, sureness) in fold.items():
                 for position, index in enumerate(test_index):
                     predicted[mode][index] = outcomes[position]
+                    if mode == "hybrid":
+                        confidences[index] = sureness[position]
         scored = {mode: outcomes[: len(real)] for mode, outcomes in predicted.items()}
-        print(pooled_line(f"with real, {text}" + (" + part" if part else ""), real, scored), flush=True)
+        name = f"with real, {text}" + (" + part" if part else "")
+        print(pooled_line(name, real, scored, confidences[: len(real)]), flush=True)
 
 
 if __name__ == "__main__":
