@@ -17,12 +17,12 @@ import json
 import sys
 from pathlib import Path
 
-from real_text_weight import candidate, corpus_parts
+from real_text_weight import candidate, corpus_parts, take_part
 
 from classifier.api import ClaimClassifier
 from classifier.rulebook.book import load_rulebook
 from classifier.rulebook.matcher import RuleMatcher
-from classifier.training.data import load_corpus, load_labelled_file, shipped_devtest_file
+from classifier.training.data import load_labelled_file, shipped_devtest_file
 from classifier.training.evaluate import evaluate
 from classifier.training.fit import fit_model
 
@@ -38,11 +38,7 @@ def seed_agreement(classifier: ClaimClassifier) -> int:
 
 def main() -> None:
     args = sys.argv[1:]
-    part = []
-    if "--part" in args:
-        at = args.index("--part")
-        part = load_corpus([Path(args[at + 1])])
-        del args[at : at + 2]
+    part = take_part(args)
     synthetic, real = corpus_parts()
     rulebook = load_rulebook()
     devtest = load_labelled_file(shipped_devtest_file())

@@ -67,6 +67,16 @@ def pooled_line(
     return f"{name:22} {modes}{figures_note}  | hybrid by source: {', '.join(per_source)}"
 
 
+def take_part(args: list[str]) -> list[Example]:
+    """The real sentences of ``--part FILE`` (none without it), the option removed from ``args``."""
+    if "--part" not in args:
+        return []
+    at = args.index("--part")
+    part = load_corpus([Path(args[at + 1])])
+    del args[at : at + 2]
+    return part
+
+
 def candidate(text: str) -> TrainSettings:
     """ "2" -> real_text_weight 2; "real_text_weight=1,C=10,min_df=3" -> those settings (each cast to the
     type of the shipped value)."""
@@ -84,11 +94,7 @@ def main() -> None:
         at = args.index("--rules")
         rules = [Path(args[at + 1])]
         del args[at : at + 2]
-    part = []
-    if "--part" in args:
-        at = args.index("--part")
-        part = load_corpus([Path(args[at + 1])])
-        del args[at : at + 2]
+    part = take_part(args)
     baseline_wanted = "--no-baseline" not in args
     candidates = [a for a in args if a != "--no-baseline"] or ["1", "2", "3"]
     synthetic, real = corpus_parts()
