@@ -42,7 +42,8 @@ from classifier import ClaimClassifier  # noqa: E402
 from classifier.text.segment import split_sentences  # noqa: E402
 from tests.corpus_checks import near_duplicates, normalise  # noqa: E402
 
-#: The training years of each source (the test set holds later years of wh and pam).
+#: The training sources and their training years (the test set holds later years of wh and pam, and
+#: all of resistinua).
 YEARS = {"wh": (2021, 2024), "kcna": (2011, 2012), "mfa_sg": (2021, 2024), "pam": (2014, 2015), "unscon": (2014, 2016)}
 #: Documents worth reading: foreign-policy White House statements, KCNA stories that state, warn or denounce.
 TOPIC = {
@@ -57,13 +58,6 @@ TOPIC = {
         r"sanction|spokesman|memorandum|rebuff|refute|reject|u\.s\.|puppet|hostil)",
         re.I,
     ),
-}
-READERS = {
-    "wh": sources.white_house,
-    "kcna": sources.kcna,
-    "mfa_sg": sources.mfa_singapore,
-    "pam": sources.argument_mining,
-    "unscon": sources.unscon,
 }
 
 
@@ -112,7 +106,7 @@ def spans_of(doc: dict) -> list[tuple[int, int]]:
 
 
 def candidates(source: str, used: set[str], known: set[str]) -> Iterator[dict]:
-    for doc in READERS[source]():
+    for doc in sources.READERS[source]():
         if not wanted(doc, used):
             continue
         spans = spans_of(doc)
@@ -183,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     sources.use_snapshots(args.snapshots)
     rng = random.Random(args.seed)
     quotas = {name: int(n) for name, n in (item.split("=") for item in args.quota.split(","))}
+    if unknown := sorted(set(quotas) - set(YEARS)):  # resistinua is the test set's held-out source
+        parser.error(f"not a training source: {', '.join(unknown)} (choose among {', '.join(YEARS)})")
     rows = known_rows()
     used = {row["doc"] for row in rows}
     known_texts = [row["text"] for row in rows if "text" in row]
