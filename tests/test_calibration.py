@@ -33,7 +33,7 @@ def test_the_fitted_temperature_is_the_one_the_outcomes_were_drawn_with(true_tem
     scores, gold = _sampled(true_temperature)
     fitted = fit_temperature(scores, gold)
     assert abs(fitted - true_temperature) < 0.1 * true_temperature
-    assert log_loss_at(fitted, scores, gold, np.ones(len(gold))) < log_loss_at(1.0, scores, gold, np.ones(len(gold)))
+    assert log_loss_at(fitted, scores, gold) < log_loss_at(1.0, scores, gold)
 
 
 def test_the_temperature_stays_inside_its_bounds_and_needs_sentences():

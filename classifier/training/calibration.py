@@ -17,15 +17,16 @@ import numpy as np
 TEMPERATURE_BOUNDS = (0.5, 10.0)
 
 
-def log_loss_at(temperature: float, scores: np.ndarray, gold: np.ndarray, weights: np.ndarray) -> float:
-    """Weighted mean negative log-probability of the gold outcome under softmax(scores / T)."""
+def log_loss_at(temperature: float, scores: np.ndarray, gold: np.ndarray) -> float:
+    """Mean negative log-probability of the gold outcome under softmax(scores / T). Unweighted: the real
+    sentences it is fitted on all carry the same sample weight."""
     z = scores / temperature
     z = z - z.max(axis=1, keepdims=True)
     log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-(weights * log_probs[np.arange(len(gold)), gold]).sum() / weights.sum())
+    return float(-log_probs[np.arange(len(gold)), gold].mean())
 
 
-def fit_temperature(scores: np.ndarray, gold: np.ndarray, weights: np.ndarray | None = None) -> float:
+def fit_temperature(scores: np.ndarray, gold: np.ndarray) -> float:
     """The temperature in ``TEMPERATURE_BOUNDS`` with the lowest log-loss (bounded scalar search).
 
     ``scores`` are the combiner's raw scores (n, outcomes), ``gold`` the column of each row's outcome.
@@ -34,8 +35,7 @@ def fit_temperature(scores: np.ndarray, gold: np.ndarray, weights: np.ndarray | 
 
     if len(gold) == 0:
         raise ValueError("no sentences to fit a temperature on")
-    weights = np.ones(len(gold)) if weights is None else np.asarray(weights, dtype=float)
     found = minimize_scalar(
-        log_loss_at, bounds=TEMPERATURE_BOUNDS, args=(scores, gold, weights), method="bounded", options={"xatol": 1e-4}
+        log_loss_at, bounds=TEMPERATURE_BOUNDS, args=(scores, gold), method="bounded", options={"xatol": 1e-4}
     )
     return float(found.x)
