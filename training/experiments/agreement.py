@@ -1,8 +1,9 @@
 """Agreement between the two annotators of the doubly labelled real sentences.
 
 Reads every real training file and pointer file (labels need no text), the
-real-text test set and the real failure-class target set, and prints Cohen's kappa overall, per label (one label
-against the rest) and per source, for each of the three separately.
+real-text test set and the real failure-class target set, and prints Cohen's
+kappa overall, per label (one label against the rest) and per source, for
+each of the three separately.
 
     python training/experiments/agreement.py
 """
