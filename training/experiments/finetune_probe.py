@@ -38,25 +38,34 @@ from classifier.training.metrics import score
 from classifier.training.settings import TrainSettings
 
 
-def split(held_out: str) -> tuple[list[Example], list[Example]]:
-    examples = load_corpus()
+def split(held_out: str, *, shipped_only: bool) -> tuple[list[Example], list[Example]]:
+    """Everything the shipped model trains on, one real source held out whole. ``shipped_only``: the
+    corpus whose text ships, without the pointer-only sources (the probe's corpus)."""
+    if shipped_only:
+        examples = load_corpus()
+    else:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from real_text_weight import corpus_parts
+
+        synthetic, real = corpus_parts()
+        examples = [*synthetic, *real]
     if not any(e.source == held_out and not e.synthetic for e in examples):
-        raise SystemExit(f"no real source {held_out!r} in the shipped corpus")
+        raise SystemExit(f"no real source {held_out!r} in the training corpus")
     train = [e for e in examples if e.synthetic or e.source != held_out]
     test = [e for e in examples if not e.synthetic and e.source == held_out]
     return train, test
 
 
-def tfidf_predictions(train: list[Example], test: list[Example], settings: TrainSettings) -> list[str]:
+def tfidf_probabilities(train: list[Example], texts: list[str], settings: TrainSettings) -> np.ndarray:
+    """The shipped settings' hybrid, trained on ``train``: its probabilities for ``texts``."""
     from classifier.api import ClaimClassifier
     from classifier.rulebook.book import load_rulebook
     from classifier.rulebook.matcher import RuleMatcher
-    from classifier.training.evaluate import predict_by_mode
     from classifier.training.fit import fit_model
 
     rulebook = load_rulebook()
     model = fit_model(train, RuleMatcher(rulebook), settings)
-    return predict_by_mode(ClaimClassifier(model, rulebook), [e.text for e in test])["hybrid"][0]
+    return ClaimClassifier(model, rulebook).scores(texts)
 
 
 def finetuned_probabilities(
@@ -187,7 +196,10 @@ def main() -> None:
     parser.add_argument("--held-out", default="pam", help="the real source held out whole")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--save", type=Path, help="realtest: keep the probabilities here (.npy)")
+    parser.add_argument(
+        "--shipped-only", action="store_true", help="train without the pointer-only sources (the probe's corpus)"
+    )
+    parser.add_argument("--save", type=Path, help="keep the probabilities here (.npy), one row per scored sentence")
     parser.add_argument("--keep-model", type=Path, help="realtest: save the fine-tuned network in this folder")
     parser.add_argument("probabilities", nargs="?", type=Path, help="realtest-report: a file --save wrote")
     args = parser.parse_args()
@@ -198,15 +210,16 @@ def main() -> None:
     if args.model == "realtest-report":
         realtest_report(np.load(args.probabilities))
         return
-    train, test = split(args.held_out)
+    train, test = split(args.held_out, shipped_only=args.shipped_only)
+    texts = [e.text for e in test]
     began = time.perf_counter()
     if args.model == "tfidf":
-        predicted = tfidf_predictions(train, test, settings)
+        probabilities = tfidf_probabilities(train, texts, settings)
     else:
-        probabilities = finetuned_probabilities(
-            train, [e.text for e in test], settings, epochs=args.epochs, max_length=args.max_length
-        )
-        predicted = [OUTCOMES[i] for i in probabilities.argmax(axis=1)]
+        probabilities = finetuned_probabilities(train, texts, settings, epochs=args.epochs, max_length=args.max_length)
+    if args.save:
+        np.save(args.save, probabilities)
+    predicted = [OUTCOMES[i] for i in probabilities.argmax(axis=1)]
     figures = score([e.label for e in test], predicted)
     print(
         json.dumps(
