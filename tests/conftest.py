@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ CORPUS_DIR = REPO / "training" / "data"
 DEVTEST = REPO / "training" / "devtest" / "devtest.jsonl"
 FIRST_PERSON = REPO / "training" / "devtest" / "first_person.jsonl"
 TOPIC_SHIFT = REPO / "training" / "devtest" / "topic_shift.jsonl"
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` of a command a test interrupts as a terminal's Ctrl-C would: a test run started in
+    the background of a script inherits SIGINT ignored, and a command started so rightly keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.cli import app
+from tests.conftest import ctrl_c_reaches_it
 
 pytest.importorskip("datasets")
 
@@ -131,6 +132,7 @@ def test_ctrl_c_during_multiprocess_labelling_stops_quietly_with_no_output(tmp_p
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job has
+        preexec_fn=ctrl_c_reaches_it,
     )
     stderr: list[str] = []
     labelling = threading.Event()

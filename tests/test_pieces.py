@@ -13,7 +13,7 @@ from classifier import pieces as pieces_module
 from classifier.cli import app
 from classifier.pieces import BYTES_WORTH_A_POOL, labelled_pieces, piece_workers
 from classifier.text import streaming
-from tests.conftest import SEED_TEXT
+from tests.conftest import SEED_TEXT, ctrl_c_reaches_it
 
 needs_fork = pytest.mark.skipif(
     not Path(f"/proc/{os.getpid()}/task").is_dir() or piece_workers(2, None) != 2,
@@ -103,7 +103,12 @@ def test_ctrl_c_while_workers_label_stops_with_one_line_and_no_worker_left(tmp_p
     path.write_text("\n\n".join([SEED_TEXT.read_text(encoding="utf-8")] * 2_000), encoding="utf-8")  # ~9 MB
     command = [sys.executable, "-m", "classifier", "label", str(path), "--format", "jsonl", "--num-proc", "2"]
     process = subprocess.Popen(
-        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        start_new_session=True,
+        preexec_fn=ctrl_c_reaches_it,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
