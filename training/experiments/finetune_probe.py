@@ -36,22 +36,25 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from classifier.labels import OUTCOMES
-from classifier.training.data import Example, load_corpus, realtest_files, to_examples
+from classifier.training.data import Example, load_corpus, read_jsonl, realtest_files, to_examples
 from classifier.training.metrics import score
 from classifier.training.settings import TrainSettings
 
 
-def split(held_out: str, *, shipped_only: bool) -> tuple[list[Example], list[Example]]:
-    """Everything the shipped model trains on, one real source held out whole. ``shipped_only``: the
-    corpus whose text ships, without the pointer-only sources (the probe's corpus)."""
+def training_corpus(*, shipped_only: bool = False) -> list[Example]:
+    """Everything the shipped model trains on (pointer-only sources rebuilt); ``shipped_only``: the
+    corpus whose text ships, without the pointer-only sources (the first probe's corpus)."""
     if shipped_only:
-        examples = load_corpus()
-    else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from real_text_weight import corpus_parts
+        return load_corpus()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from real_text_weight import corpus_parts
 
-        synthetic, real = corpus_parts()
-        examples = [*synthetic, *real]
+    synthetic, real = corpus_parts()
+    return [*synthetic, *real]
+
+
+def split(examples: list[Example], held_out: str) -> tuple[list[Example], list[Example]]:
+    """``examples`` with one real source held out whole: (training, held-out)."""
     if not any(e.source == held_out and not e.synthetic for e in examples):
         raise SystemExit(f"no real source {held_out!r} in the training corpus")
     train = [e for e in examples if e.synthetic or e.source != held_out]
@@ -133,7 +136,7 @@ def realtest_examples() -> tuple[list[Example], list[dict[str, str]]]:
     examples: list[Example] = []
     where: list[dict[str, str]] = []
     for path in realtest_files():
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = read_jsonl(path)
         examples.extend(to_examples(rows, text_column="text", label_column="label", source=path.stem))
         where.extend({"part": path.stem, "source": row["source"]} for row in rows)
     return examples, where
@@ -164,28 +167,24 @@ def shipped_hybrid_probabilities(texts: list[str]) -> np.ndarray:
 
 
 def realtest(args: argparse.Namespace, settings: TrainSettings) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from real_text_weight import corpus_parts
-
-    synthetic, real = corpus_parts()
-    test, _where = realtest_examples()
+    train = training_corpus()
+    test, where = realtest_examples()
     began = time.perf_counter()
     probabilities = finetuned_probabilities(
-        [*synthetic, *real],
+        train,
         [e.text for e in test],
         settings,
         epochs=args.epochs,
         max_length=args.max_length,
         keep=args.keep_model,
     )
-    print(json.dumps({"train_sentences": len(synthetic) + len(real), "seconds": round(time.perf_counter() - began, 1)}))
+    print(json.dumps({"train_sentences": len(train), "seconds": round(time.perf_counter() - began, 1)}))
     if args.save:
         np.save(args.save, probabilities)
-    realtest_report(probabilities)
+    realtest_report(probabilities, test, where)
 
 
-def realtest_report(finetuned: np.ndarray) -> None:
-    test, where = realtest_examples()
+def realtest_report(finetuned: np.ndarray, test: list[Example], where: list[dict[str, str]]) -> None:
     hybrid = shipped_hybrid_probabilities([e.text for e in test])
     candidates = {"finetuned": finetuned, "shipped hybrid": hybrid, "mean of both": (finetuned + hybrid) / 2}
     for name, probabilities in candidates.items():
@@ -193,19 +192,18 @@ def realtest_report(finetuned: np.ndarray) -> None:
         print(json.dumps(report(name, test, where, predicted)))
 
 
-SOURCES = ("kcna", "mfa_sg", "pam", "unscon", "wh")
-
-
 def loso_report(folder: Path) -> None:
     """Pool the folds whose probabilities are in ``folder`` (``tfidf-SOURCE.npy``, ``finetuned-SOURCE.npy``,
     written with ``--save``): macro-F1 per held-out source and pooled over the folds both models have."""
-    done = [s for s in SOURCES if (folder / f"tfidf-{s}.npy").is_file() and (folder / f"finetuned-{s}.npy").is_file()]
+    examples = training_corpus()
+    sources = sorted({e.source for e in examples if not e.synthetic})
+    done = [s for s in sources if (folder / f"tfidf-{s}.npy").is_file() and (folder / f"finetuned-{s}.npy").is_file()]
     if not done:
         raise SystemExit(f"no fold with both models' probabilities in {folder}")
     gold: list[str] = []
     predicted: dict[str, list[str]] = {"tfidf": [], "finetuned": []}
     for source in done:
-        _train, test = split(source, shipped_only=False)
+        _train, test = split(examples, source)
         labels = [e.label for e in test]
         gold.extend(labels)
         line: dict[str, object] = {"held_out": source, "sentences": len(test)}
@@ -241,12 +239,12 @@ def main() -> None:
         realtest(args, settings)
         return
     if args.model == "realtest-report":
-        realtest_report(np.load(args.probabilities))
+        realtest_report(np.load(args.probabilities), *realtest_examples())
         return
     if args.model == "loso-report":
         loso_report(args.probabilities)
         return
-    train, test = split(args.held_out, shipped_only=args.shipped_only)
+    train, test = split(training_corpus(shipped_only=args.shipped_only), args.held_out)
     texts = [e.text for e in test]
     began = time.perf_counter()
     if args.model == "tfidf":

@@ -40,6 +40,7 @@ import sources  # noqa: E402
 
 from classifier import ClaimClassifier  # noqa: E402
 from classifier.text.segment import split_sentences  # noqa: E402
+from classifier.training.data import read_jsonl  # noqa: E402
 from tests.corpus_checks import near_duplicates, normalise  # noqa: E402
 
 #: The training sources and their training years (the test set holds later years of wh and pam, and
@@ -59,10 +60,6 @@ TOPIC = {
         re.I,
     ),
 }
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def known_rows() -> list[dict]:
